@@ -1,0 +1,16 @@
+"""Shared code of the Governing Migration book: data loading, chart theme, exercises."""
+
+from __future__ import annotations
+
+import os
+
+__version__ = "0.1.0"
+
+#: Set by the book's Sphinx extension for the kernels it starts, so outputs are
+#: rendered for a page with no kernel (static HTML) instead of live widgets.
+RENDER_ENV = "GOVMIG_RENDER"
+
+
+def render_mode() -> str:
+    """'static' inside a book build, 'live' in Jupyter."""
+    return "static" if os.environ.get(RENDER_ENV) == "static" else "live"

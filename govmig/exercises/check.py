@@ -1,0 +1,175 @@
+"""Check a response against an exercise's *public* form.
+
+The public form holds salted SHA-256 hashes, never the answers, and is what the
+static HTML page carries. This module and ``govmig/static/govmig-exercises.js``
+implement the same rules; ``tests/test_exercise_parity.py`` runs both on the
+same answers and compares the feedback word for word.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import math
+import re
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Any
+
+MESSAGES: dict[str, str] = json.loads(
+    resources.files("govmig.exercises").joinpath("messages.json").read_text("utf-8")
+)
+
+_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
+_DECIMAL_COMMA = re.compile(r"^[+-]?\d+,\d+$")
+_NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)$")
+
+
+@dataclass
+class Feedback:
+    """The outcome of one check: a status and the message shown to the student."""
+
+    status: str  # empty | invalid | correct | partial | wrong
+    message: str
+    explanation: str | None = None
+    repeated: bool = False
+    wrong_items: list[str] = field(default_factory=list)
+
+    @property
+    def correct(self) -> bool:
+        return self.status == "correct"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "status": self.status,
+            "message": self.message,
+            "explanation": self.explanation,
+            "repeated": self.repeated,
+        }
+
+
+def digest(*parts: str) -> str:
+    """SHA-256 of the parts joined by '|' (hex)."""
+    return hashlib.sha256("|".join(parts).encode("utf-8")).hexdigest()
+
+
+def keystream_xor(data: bytes, salt: str, canonical: str) -> bytes:
+    """XOR data with a SHA-256 keystream derived from the correct answer."""
+    out = bytearray()
+    block = 0
+    while len(out) < len(data):
+        out.extend(hashlib.sha256(f"{salt}|explain|{canonical}|{block}".encode("utf-8")).digest())
+        block += 1
+    return bytes(a ^ b for a, b in zip(data, out))
+
+
+def seal(text: str, salt: str, canonical: str) -> str:
+    """Encrypt an explanation so only the right answer can reveal it."""
+    return base64.b64encode(keystream_xor(text.encode("utf-8"), salt, canonical)).decode("ascii")
+
+
+def unseal(sealed: str, salt: str, canonical: str) -> str:
+    return keystream_xor(base64.b64decode(sealed), salt, canonical).decode("utf-8")
+
+
+def parse_number(raw: str) -> float | None:
+    """Read '1,300', '2.5' or '2,5'; None if the text is not a number."""
+    text = re.sub(r"[\s_\u00a0]", "", raw)
+    if _THOUSANDS.match(text):
+        text = text.replace(",", "")
+    elif _DECIMAL_COMMA.match(text):
+        text = text.replace(",", ".")
+    if not _NUMBER.match(text):
+        return None
+    return float(text)
+
+
+def canonical_number(value: float, decimals: int) -> str:
+    """Round half up at `decimals` places, as an integer string (same in JS)."""
+    return str(int(math.floor(value * (10**decimals) + 0.5)))
+
+
+def _fmt(key: str, **values: Any) -> str:
+    return MESSAGES[key].format(**values)
+
+
+def _join(*parts: str | None) -> str:
+    return " ".join(p for p in parts if p)
+
+
+def canonical_response(public: dict[str, Any], response: Any) -> Feedback | str:
+    """Turn a raw response into the canonical string that is hashed.
+
+    Returns a Feedback instead when the response is empty or unreadable.
+    """
+    kind = public["kind"]
+    if kind == "choice":
+        if response in (None, ""):
+            return Feedback("empty", _fmt("empty_choice"))
+        return str(response)
+    if kind == "number":
+        raw = "" if response is None else str(response).strip()
+        if raw == "":
+            return Feedback("empty", _fmt("empty_number"))
+        value = parse_number(raw)
+        if value is None:
+            return Feedback("invalid", _fmt("invalid_number", value=raw))
+        return canonical_number(value, public["decimals"])
+    # order and match: one value per item
+    response = response or {}
+    items = [item["id"] for item in public["items"]]
+    values = {i: str(response.get(i) or "") for i in items}
+    missing = [i for i in items if values[i] == ""]
+    if missing:
+        return Feedback("empty", _fmt("empty_select", missing=len(missing), total=len(items)))
+    if kind == "order":
+        seen: dict[str, int] = {}
+        for i in items:
+            seen[values[i]] = seen.get(values[i], 0) + 1
+        dup = sorted((p for p, n in seen.items() if n > 1), key=int)
+        if dup:
+            return Feedback("invalid", _fmt("duplicate_positions", positions=", ".join(dup)))
+    return ";".join(f"{i}={values[i]}" for i in items)
+
+
+def check(public: dict[str, Any], response: Any, tried: list[str] | None = None) -> Feedback:
+    """Check `response` against the public form of one exercise.
+
+    `tried` is the list of canonical answers already checked (it is updated),
+    so that a repeated answer is pointed out.
+    """
+    salt = public["salt"]
+    canonical = canonical_response(public, response)
+    if isinstance(canonical, Feedback):
+        return canonical
+    tried = tried if tried is not None else []
+    repeated = canonical in tried
+    if not repeated:
+        tried.append(canonical)
+    prefix = _fmt("repeat") if repeated else None
+    hint = _fmt("hint", hint=public["hint"]) if public.get("hint") else None
+
+    if digest(salt, public["id"], canonical) == public["key"]:
+        explanation = unseal(public["explanation"], salt, canonical) if public.get("explanation") else None
+        return Feedback("correct", _fmt("correct"), explanation, repeated)
+
+    if public["kind"] == "choice":
+        option = next((o for o in public["options"] if o["id"] == canonical), None)
+        note = option.get("feedback") if option else None
+        return Feedback("wrong", _join(prefix, _fmt("wrong"), note, hint), repeated=repeated)
+    if public["kind"] == "number":
+        return Feedback("wrong", _join(prefix, _fmt("wrong"), hint), repeated=repeated)
+
+    pairs = dict(part.split("=", 1) for part in canonical.split(";"))
+    wrong = [
+        item for item in public["items"]
+        if digest(salt, item["id"], pairs[item["id"]]) != item["key"]
+    ]
+    total = len(public["items"])
+    names = ", ".join(f"\u201c{item['label']}\u201d" for item in wrong)
+    message = _fmt("partial", right=total - len(wrong), total=total, items=names)
+    return Feedback(
+        "partial", _join(prefix, message, hint), repeated=repeated,
+        wrong_items=[item["id"] for item in wrong],
+    )

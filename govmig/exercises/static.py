@@ -1,0 +1,55 @@
+"""The static rendering: an accessible HTML form checked by govmig-exercises.js."""
+
+from __future__ import annotations
+
+import json
+from html import escape
+from typing import Any
+
+
+def _select(public: dict[str, Any], item: dict[str, Any], n: int) -> str:
+    ex_id = public["id"]
+    ctl = f"{ex_id}-{item['id']}"
+    choose = "position" if public["kind"] == "order" else "answer"
+    options = "".join(
+        f'<option value="{escape(o["id"])}">{escape(o["text"])}</option>' for o in public["options"]
+    )
+    return (
+        f'<div class="gm-item"><label for="{ctl}"><span class="gm-item-n">{n}.</span> {escape(item["text"])}</label>'
+        f'<select id="{ctl}" name="{escape(item["id"])}"><option value="">Choose {choose}\u2026</option>{options}</select></div>'
+    )
+
+
+def _controls(public: dict[str, Any]) -> str:
+    ex_id = public["id"]
+    kind = public["kind"]
+    if kind == "choice":
+        return "".join(
+            f'<div class="gm-option"><input type="radio" id="{ex_id}-{o["id"]}" name="{ex_id}" value="{escape(o["id"])}">'
+            f'<label for="{ex_id}-{o["id"]}">{escape(o["text"])}</label></div>'
+            for o in public["options"]
+        )
+    if kind == "number":
+        unit = f' <span class="gm-unit">({escape(public["unit"])})</span>' if public.get("unit") else ""
+        return (
+            f'<div class="gm-number"><label for="{ex_id}-value">Your answer{unit}</label>'
+            f'<input type="text" inputmode="decimal" autocomplete="off" id="{ex_id}-value" name="value"></div>'
+        )
+    return "".join(_select(public, item, n) for n, item in enumerate(public["items"], start=1))
+
+
+def render(public: dict[str, Any]) -> str:
+    """HTML for one exercise; deterministic, so nbval can compare it."""
+    ex_id = public["id"]
+    data = escape(json.dumps(public, sort_keys=True, ensure_ascii=False), quote=True)
+    return (
+        f'<form class="gm-exercise" id="{ex_id}" data-gm-exercise="{data}" novalidate>'
+        f'<fieldset aria-describedby="{ex_id}-prompt"><legend>{escape(public["title"])}</legend>'
+        f'<p class="gm-prompt" id="{ex_id}-prompt">{escape(public["prompt"])}</p>'
+        f"{_controls(public)}</fieldset>"
+        f'<div class="gm-actions"><button type="submit" class="gm-check">Check</button>'
+        f'<button type="button" class="gm-clear">Clear</button></div>'
+        f'<div class="gm-feedback" role="status" aria-live="polite"></div>'
+        f'<noscript><p class="gm-noscript">Checking this exercise needs JavaScript; '
+        f"in Jupyter it runs as a widget.</p></noscript></form>"
+    )

@@ -1,0 +1,57 @@
+"""Where live (kernel) answers are kept, so that they survive a notebook reload.
+
+Answers go to one JSON file: $GOVMIG_ANSWERS if set, else
+~/.governing-migration/answers.json. The static book keeps the same structure
+in the browser's localStorage under the key "govmig:answers".
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+VERSION = 1
+
+
+def path() -> Path:
+    env = os.environ.get("GOVMIG_ANSWERS")
+    return Path(env) if env else Path.home() / ".governing-migration" / "answers.json"
+
+
+def read() -> dict[str, Any]:
+    """All saved answers; an unreadable file counts as empty (never raises)."""
+    try:
+        doc = json.loads(path().read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+    answers = doc.get("answers") if isinstance(doc, dict) else None
+    return answers if isinstance(answers, dict) else {}
+
+
+def get(exercise_id: str) -> dict[str, Any] | None:
+    entry = read().get(exercise_id)
+    return entry if isinstance(entry, dict) else None
+
+
+def save(exercise_id: str, chapter: str, response: Any, status: str, tried: list[str]) -> None:
+    """Record one checked answer. Failure to write is not the student's problem: ignore it."""
+    answers = read()
+    answers[exercise_id] = {
+        "chapter": chapter,
+        "response": response,
+        "status": status,
+        "attempts": len(tried),
+        "tried": tried,
+        "updated": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+    }
+    target = path()
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_suffix(".tmp")
+        tmp.write_text(json.dumps({"version": VERSION, "answers": answers}, indent=1, ensure_ascii=False), "utf-8")
+        tmp.replace(target)
+    except OSError:
+        pass

@@ -1,0 +1,105 @@
+"""The live rendering: ipywidgets with the same checks and messages as the static page."""
+
+from __future__ import annotations
+
+from html import escape
+from typing import TYPE_CHECKING, Any
+
+import ipywidgets as w
+
+from . import store
+from .check import MESSAGES, Feedback
+
+if TYPE_CHECKING:
+    from . import Exercise
+
+_STATUS_CLASS = {"correct": "gm-ok", "partial": "gm-partial", "wrong": "gm-wrong", "empty": "gm-info", "invalid": "gm-info"}
+_ICON = {"correct": "\u2714 ", "partial": "\u25d1 ", "wrong": "\u2716 ", "empty": "\u2139 ", "invalid": "\u2139 "}
+
+
+def feedback_html(fb: Feedback | None, note: str = "") -> str:
+    """Feedback as HTML; the icon and words carry the meaning, not colour alone."""
+    if fb is None:
+        body = escape(note)
+    else:
+        body = f"<strong>{_ICON[fb.status]}</strong>{escape(fb.message)}"
+        if fb.explanation:
+            body += f"<br>{escape(fb.explanation)}"
+    return f'<div role="status" aria-live="polite" class="gm-feedback">{body}</div>'
+
+
+class ExerciseWidget(w.VBox):
+    """One exercise as a widget: prompt, inputs, Check/Clear buttons, feedback."""
+
+    def __init__(self, exercise: Exercise) -> None:
+        self.exercise = exercise
+        pub = exercise.public
+        self.tried: list[str] = []
+        self.inputs: dict[str, w.Widget] = {}
+        wide = w.Layout(width="auto")
+        rows: list[w.Widget] = [w.HTML(f"<strong>{escape(pub['title'])}</strong><br>{escape(pub['prompt'])}")]
+        if pub["kind"] == "choice":
+            radio = w.RadioButtons(options=[(o["text"], o["id"]) for o in pub["options"]], value=None,
+                                   layout=wide, description="Answer:")
+            self.inputs["value"] = radio
+            rows.append(radio)
+        elif pub["kind"] == "number":
+            unit = f" ({pub['unit']})" if pub.get("unit") else ""
+            box = w.Text(description=f"Your answer{unit}:", style={"description_width": "initial"})
+            box.on_submit(lambda _: self.check())
+            self.inputs["value"] = box
+            rows.append(box)
+        else:
+            word = "position" if pub["kind"] == "order" else "answer"
+            for n, item in enumerate(pub["items"], start=1):
+                dd = w.Dropdown(options=[(f"Choose {word}\u2026", "")] + [(o["text"], o["id"]) for o in pub["options"]],
+                                value="", description=f"Item {n}:", layout=wide)
+                self.inputs[item["id"]] = dd
+                rows += [w.HTML(f"{n}. {escape(item['text'])}"), dd]
+        check = w.Button(description="Check", button_style="primary", tooltip="Check your answer")
+        clear = w.Button(description="Clear", tooltip="Clear your answer")
+        check.on_click(lambda _: self.check())
+        clear.on_click(lambda _: self.clear())
+        self.feedback = w.HTML(feedback_html(None))
+        super().__init__(rows + [w.HBox([check, clear]), self.feedback])
+        self.add_class("gm-exercise-widget")
+        self._restore()
+
+    def response(self) -> Any:
+        kind = self.exercise.public["kind"]
+        if kind in ("choice", "number"):
+            return self.inputs["value"].value
+        return {item: dd.value for item, dd in self.inputs.items()}
+
+    def set_response(self, response: Any) -> None:
+        kind = self.exercise.public["kind"]
+        if kind == "choice":
+            ids = [o["id"] for o in self.exercise.public["options"]]
+            self.inputs["value"].value = response if response in ids else None
+        elif kind == "number":
+            self.inputs["value"].value = "" if response is None else str(response)
+        else:
+            allowed = {o["id"] for o in self.exercise.public["options"]}
+            for item, dd in self.inputs.items():
+                value = (response or {}).get(item, "")
+                dd.value = value if value in allowed else ""
+
+    def check(self) -> Feedback:
+        fb = self.exercise.check(self.response(), self.tried)
+        self.feedback.value = feedback_html(fb)
+        if fb.status not in ("empty", "invalid"):
+            store.save(self.exercise.id, self.exercise.chapter, self.response(), fb.status, self.tried)
+        return fb
+
+    def clear(self) -> None:
+        self.set_response(None)
+        self.feedback.value = feedback_html(None)
+
+    def _restore(self) -> None:
+        saved = store.get(self.exercise.id)
+        if not saved:
+            return
+        self.set_response(saved.get("response"))
+        tried = saved.get("tried")
+        self.tried = [t for t in tried if isinstance(t, str)] if isinstance(tried, list) else []
+        self.feedback.value = feedback_html(None, MESSAGES["restored"])

@@ -1,0 +1,192 @@
+/* Governing Migration: static exercises (no kernel).
+ * Mirrors govmig/exercises/check.py rule for rule; tests/test_exercise_parity.py
+ * runs both on the same answers. Answers are kept in localStorage
+ * ("govmig:answers", same structure as the Python answer file).
+ * Works in the browser and, for the tests, under Node (module.exports). */
+(function (root) {
+  "use strict";
+
+  // --- SHA-256 (FIPS 180-4) over bytes; crypto.subtle is missing on plain-http hosts.
+  var K = [0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
+    0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
+    0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
+    0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
+    0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
+    0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
+    0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+    0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2];
+
+  function utf8(text) { return new TextEncoder().encode(text); }
+
+  function sha256(bytes) {
+    var len = bytes.length, total = ((len + 9 + 63) >> 6) << 6;
+    var m = new Uint8Array(total); m.set(bytes); m[len] = 0x80;
+    var bits = len * 8, dv = new DataView(m.buffer);
+    dv.setUint32(total - 4, bits >>> 0); dv.setUint32(total - 8, Math.floor(bits / 4294967296));
+    var h = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19];
+    var w = new Uint32Array(64);
+    for (var off = 0; off < total; off += 64) {
+      for (var i = 0; i < 16; i++) w[i] = dv.getUint32(off + i * 4);
+      for (i = 16; i < 64; i++) {
+        var a = w[i - 15], b = w[i - 2];
+        var s0 = ((a >>> 7) | (a << 25)) ^ ((a >>> 18) | (a << 14)) ^ (a >>> 3);
+        var s1 = ((b >>> 17) | (b << 15)) ^ ((b >>> 19) | (b << 13)) ^ (b >>> 10);
+        w[i] = (w[i - 16] + s0 + w[i - 7] + s1) >>> 0;
+      }
+      var A = h[0], B = h[1], C = h[2], D = h[3], E = h[4], F = h[5], G = h[6], H = h[7];
+      for (i = 0; i < 64; i++) {
+        var S1 = ((E >>> 6) | (E << 26)) ^ ((E >>> 11) | (E << 21)) ^ ((E >>> 25) | (E << 7));
+        var t1 = (H + S1 + ((E & F) ^ (~E & G)) + K[i] + w[i]) >>> 0;
+        var S0 = ((A >>> 2) | (A << 30)) ^ ((A >>> 13) | (A << 19)) ^ ((A >>> 22) | (A << 10));
+        var t2 = (S0 + ((A & B) ^ (A & C) ^ (B & C))) >>> 0;
+        H = G; G = F; F = E; E = (D + t1) >>> 0; D = C; C = B; B = A; A = (t1 + t2) >>> 0;
+      }
+      h = [h[0] + A, h[1] + B, h[2] + C, h[3] + D, h[4] + E, h[5] + F, h[6] + G, h[7] + H].map(function (x) { return x >>> 0; });
+    }
+    var out = new Uint8Array(32), odv = new DataView(out.buffer);
+    h.forEach(function (x, j) { odv.setUint32(j * 4, x); });
+    return out;
+  }
+
+  function hex(bytes) { return Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join(""); }
+  function digest() { return hex(sha256(utf8(Array.prototype.join.call(arguments, "|")))); }
+
+  function unseal(sealed, salt, canonical) {
+    var bin = atob(sealed), data = new Uint8Array(bin.length), out = new Uint8Array(bin.length);
+    for (var i = 0; i < bin.length; i++) data[i] = bin.charCodeAt(i);
+    for (var block = 0; block * 32 < data.length; block++) {
+      var ks = sha256(utf8(salt + "|explain|" + canonical + "|" + block));
+      for (var j = 0; j < 32 && block * 32 + j < data.length; j++) out[block * 32 + j] = data[block * 32 + j] ^ ks[j];
+    }
+    return new TextDecoder().decode(out);
+  }
+
+  // --- the rules (same as check.py)
+  var MESSAGES = root.GOVMIG_MESSAGES || {};
+  function fmt(key, values) {
+    return MESSAGES[key].replace(/\{(\w+)\}/g, function (_, k) { return String(values[k]); });
+  }
+  function join() { return Array.prototype.filter.call(arguments, Boolean).join(" "); }
+
+  function parseNumber(raw) {
+    var text = raw.replace(/[\s_\u00a0]/g, "");
+    if (/^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$/.test(text)) text = text.replace(/,/g, "");
+    else if (/^[+-]?\d+,\d+$/.test(text)) text = text.replace(",", ".");
+    if (!/^[+-]?(\d+\.?\d*|\.\d+)$/.test(text)) return null;
+    return parseFloat(text);
+  }
+  function canonicalNumber(value, decimals) { return String(Math.floor(value * Math.pow(10, decimals) + 0.5)); }
+
+  function canonicalResponse(pub, response) {
+    if (pub.kind === "choice") {
+      if (response === null || response === undefined || response === "") return { status: "empty", message: fmt("empty_choice", {}) };
+      return String(response);
+    }
+    if (pub.kind === "number") {
+      var raw = response === null || response === undefined ? "" : String(response).trim();
+      if (raw === "") return { status: "empty", message: fmt("empty_number", {}) };
+      var value = parseNumber(raw);
+      if (value === null) return { status: "invalid", message: fmt("invalid_number", { value: raw }) };
+      return canonicalNumber(value, pub.decimals);
+    }
+    response = response || {};
+    var values = {}, missing = 0;
+    pub.items.forEach(function (it) { values[it.id] = response[it.id] ? String(response[it.id]) : ""; if (!values[it.id]) missing++; });
+    if (missing) return { status: "empty", message: fmt("empty_select", { missing: missing, total: pub.items.length }) };
+    if (pub.kind === "order") {
+      var seen = {};
+      pub.items.forEach(function (it) { seen[values[it.id]] = (seen[values[it.id]] || 0) + 1; });
+      var dup = Object.keys(seen).filter(function (p) { return seen[p] > 1; }).sort(function (a, b) { return a - b; });
+      if (dup.length) return { status: "invalid", message: fmt("duplicate_positions", { positions: dup.join(", ") }) };
+    }
+    return pub.items.map(function (it) { return it.id + "=" + values[it.id]; }).join(";");
+  }
+
+  function check(pub, response, tried) {
+    var canonical = canonicalResponse(pub, response);
+    if (typeof canonical !== "string") { canonical.explanation = null; canonical.repeated = false; return canonical; }
+    tried = tried || [];
+    var repeated = tried.indexOf(canonical) >= 0;
+    if (!repeated) tried.push(canonical);
+    var prefix = repeated ? fmt("repeat", {}) : null;
+    var hint = pub.hint ? fmt("hint", { hint: pub.hint }) : null;
+    if (digest(pub.salt, pub.id, canonical) === pub.key) {
+      return { status: "correct", message: fmt("correct", {}), repeated: repeated,
+        explanation: pub.explanation ? unseal(pub.explanation, pub.salt, canonical) : null };
+    }
+    if (pub.kind === "choice") {
+      var opt = pub.options.filter(function (o) { return o.id === canonical; })[0];
+      return { status: "wrong", message: join(prefix, fmt("wrong", {}), opt && opt.feedback, hint), repeated: repeated, explanation: null };
+    }
+    if (pub.kind === "number") return { status: "wrong", message: join(prefix, fmt("wrong", {}), hint), repeated: repeated, explanation: null };
+    var pairs = {};
+    canonical.split(";").forEach(function (p) { var k = p.indexOf("="); pairs[p.slice(0, k)] = p.slice(k + 1); });
+    var wrong = pub.items.filter(function (it) { return digest(pub.salt, it.id, pairs[it.id]) !== it.key; });
+    var names = wrong.map(function (it) { return "\u201c" + it.label + "\u201d"; }).join(", ");
+    var message = fmt("partial", { right: pub.items.length - wrong.length, total: pub.items.length, items: names });
+    return { status: "partial", message: join(prefix, message, hint), repeated: repeated, explanation: null,
+      wrongIds: wrong.map(function (it) { return it.id; }) };
+  }
+
+  var api = { sha256hex: function (t) { return hex(sha256(utf8(t))); }, check: check, parseNumber: parseNumber,
+    setMessages: function (m) { MESSAGES = m; } };
+  if (typeof module === "object" && module.exports) { module.exports = api; return; }
+  root.GovmigExercises = api;
+
+  // --- the page: bind every form, restore saved answers.
+  var STORE = "govmig:answers", ICON = { correct: "\u2714 ", partial: "\u25d1 ", wrong: "\u2716 ", empty: "\u2139 ", invalid: "\u2139 " };
+  function readStore() {
+    try { var doc = JSON.parse(root.localStorage.getItem(STORE) || "{}"); return doc && typeof doc.answers === "object" && doc.answers ? doc.answers : {}; }
+    catch (e) { return {}; }
+  }
+  function writeStore(answers) {
+    try { root.localStorage.setItem(STORE, JSON.stringify({ version: 1, answers: answers })); } catch (e) { /* private mode: answers live for this visit only */ }
+  }
+  function responseOf(form, pub) {
+    if (pub.kind === "choice") { var c = form.querySelector("input[type=radio]:checked"); return c ? c.value : null; }
+    if (pub.kind === "number") return form.querySelector("input[name=value]").value;
+    var r = {}; form.querySelectorAll("select").forEach(function (s) { r[s.name] = s.value; }); return r;
+  }
+  function setResponse(form, pub, response) {
+    if (pub.kind === "choice") form.querySelectorAll("input[type=radio]").forEach(function (i) { i.checked = i.value === response; });
+    else if (pub.kind === "number") form.querySelector("input[name=value]").value = response == null ? "" : String(response);
+    else form.querySelectorAll("select").forEach(function (s) {
+      var v = response && typeof response === "object" ? response[s.name] : "";
+      s.value = Array.prototype.some.call(s.options, function (o) { return o.value === v; }) ? v : "";
+    });
+  }
+  function show(form, fb, note) {
+    var box = form.querySelector(".gm-feedback");
+    box.className = "gm-feedback" + (fb ? " gm-" + fb.status : "");
+    box.textContent = "";
+    if (!fb) { box.textContent = note || ""; return; }
+    var strong = document.createElement("strong"); strong.textContent = ICON[fb.status];
+    box.appendChild(strong); box.appendChild(document.createTextNode(fb.message));
+    if (fb.explanation) { var p = document.createElement("p"); p.className = "gm-explanation"; p.textContent = fb.explanation; box.appendChild(p); }
+    if (fb.wrongIds) form.querySelectorAll("select").forEach(function (s) { s.setAttribute("aria-invalid", fb.wrongIds.indexOf(s.name) >= 0 ? "true" : "false"); });
+  }
+  function bind(form) {
+    var pub = JSON.parse(form.getAttribute("data-gm-exercise")), tried = [];
+    var saved = readStore()[pub.id];
+    if (saved) {
+      setResponse(form, pub, saved.response);
+      if (Array.isArray(saved.tried)) tried = saved.tried.filter(function (t) { return typeof t === "string"; });
+      show(form, null, MESSAGES.restored);
+    }
+    form.addEventListener("submit", function (ev) {
+      ev.preventDefault();
+      var response = responseOf(form, pub), fb = check(pub, response, tried);
+      show(form, fb);
+      if (fb.status !== "empty" && fb.status !== "invalid") {
+        var answers = readStore();
+        answers[pub.id] = { chapter: pub.chapter, response: response, status: fb.status, attempts: tried.length,
+          tried: tried, updated: new Date().toISOString() };
+        writeStore(answers);
+      }
+    });
+    form.querySelector(".gm-clear").addEventListener("click", function () { setResponse(form, pub, null); show(form, null, ""); });
+    form.setAttribute("data-gm-ready", "true");
+  }
+  function init() { document.querySelectorAll("form.gm-exercise").forEach(bind); }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init); else init();
+})(typeof window !== "undefined" ? window : globalThis);
