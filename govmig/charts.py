@@ -1,0 +1,99 @@
+"""The book's chart theme and renderer.
+
+``import govmig.charts`` (or ``govmig.charts.enable()``) registers one house theme and
+a renderer that (a) gives every chart a deterministic element id, so stored outputs
+can be compared by nbval, (b) requires and exposes a text description, and (c) in a
+book build emits static HTML drawn by the site's own copy of Vega (no CDN).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from html import escape
+from typing import Any
+
+import altair as alt
+
+from . import render_mode
+
+# Okabe & Ito's colour-blind-safe palette; charts also use shape, dash or labels.
+PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000"]
+FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"
+EMBED_OPTIONS = {"actions": False, "renderer": "svg"}
+_seen: dict[str, int] = {}
+# What Altair's own "html" renderer passes (its default in Jupyter), minus the random id.
+_LIVE = {"mode": "vega-lite", "template": "universal", "vega_version": alt.VEGA_VERSION,
+         "vegalite_version": alt.VEGALITE_VERSION, "vegaembed_version": alt.VEGAEMBED_VERSION}
+
+
+def theme() -> alt.theme.ThemeConfig:
+    return {
+        "config": {
+            "font": FONT,
+            "view": {"continuousWidth": 320, "continuousHeight": 240, "stroke": None},
+            "range": {"category": PALETTE},
+            "axis": {"labelFontSize": 12, "titleFontSize": 13, "titleFontWeight": "normal", "labelLimit": 180,
+                     "gridColor": "#e5e5e5", "domainColor": "#666", "tickColor": "#666"},
+            "legend": {"labelFontSize": 12, "titleFontSize": 13, "orient": "bottom", "direction": "horizontal"},
+            "title": {"fontSize": 15, "anchor": "start", "subtitleFontSize": 12, "subtitleColor": "#444"},
+            "point": {"size": 70, "filled": True},
+            "line": {"strokeWidth": 2.5},
+        }
+    }
+
+
+def description(spec: dict[str, Any]) -> str:
+    return str(spec.get("description") or "").strip()
+
+
+def _responsive(spec: dict[str, Any]) -> dict[str, Any]:
+    """Single views without a set width fill their container (readable on a phone)."""
+    composite = any(k in spec for k in ("hconcat", "vconcat", "concat", "facet", "repeat"))
+    if not composite and "width" not in spec:
+        spec = {**spec, "width": "container"}
+        spec.setdefault("autosize", {"type": "fit-x", "contains": "padding"})
+    return spec
+
+
+def chart_id(spec: dict[str, Any]) -> str:
+    """Content hash plus an occurrence count: stable across runs, unique on a page."""
+    digest = hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()[:12]
+    _seen[digest] = _seen.get(digest, 0) + 1
+    return f"gm-chart-{digest}-{_seen[digest]}"
+
+
+def static_html(spec: dict[str, Any], div_id: str) -> str:
+    """A placeholder, its spec and a text description; govmig-charts.js draws it."""
+    payload = json.dumps(spec, sort_keys=True).replace("</", "<\\/")
+    desc = escape(description(spec))
+    return (
+        f'<div class="gm-chart" id="{div_id}" data-gm-chart="{div_id}-spec"></div>'
+        f'<script type="application/json" id="{div_id}-spec">{payload}</script>'
+        f'<details class="gm-chart-description"><summary>Text description of this chart</summary><p>{desc}</p></details>'
+    )
+
+
+def render(spec: dict[str, Any], **metadata: Any) -> dict[str, str]:
+    spec = _responsive(spec)
+    div_id = chart_id(spec)
+    desc = description(spec)
+    if render_mode() == "static":
+        if not desc:
+            raise ValueError("every chart in the book needs a text description: use .properties(description=...)")
+        return {"text/html": static_html(spec, div_id), "text/plain": desc}
+    bundle = alt.utils.display.spec_to_mimebundle(
+        spec, format="html", output_div=div_id, embed_options=EMBED_OPTIONS, **_LIVE
+    )
+    bundle["text/plain"] = desc or "Altair chart (no description)"
+    return bundle
+
+
+def enable() -> None:
+    """Register and switch on the house theme and renderer (idempotent)."""
+    alt.theme.register("govmig", enable=True)(theme)
+    alt.renderers.register("govmig", render)
+    alt.renderers.enable("govmig")
+
+
+enable()

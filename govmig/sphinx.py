@@ -1,0 +1,118 @@
+"""Sphinx extension of the book (listed under `sphinx.extra_extensions` in _config.yml).
+
+- Kernels started by the build render outputs for a page with no kernel
+  (`GOVMIG_RENDER=static`): exercises as static HTML, charts for the site's Vega.
+- JavaScript the site needs (Vega, Vega-Lite, vega-embed, require.js, the widget
+  manager, MathJax) is copied at build time from `node_modules/` (installed by
+  `npm ci` from package-lock.json) into `_static/vendor/`: nothing is loaded
+  from outside the site, and no minified copy is committed.
+- Scripts are added only to the pages that use them (charts, exercises).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from sphinx.application import Sphinx
+from sphinx.errors import ExtensionError
+
+from . import RENDER_ENV, __version__
+
+# npm path -> path under _static/vendor/ (files, or folders copied whole)
+VENDOR = {
+    "vega/build/vega.min.js": "vega.min.js",
+    "vega-lite/build/vega-lite.min.js": "vega-lite.min.js",
+    "vega-embed/build/vega-embed.min.js": "vega-embed.min.js",
+    "requirejs/require.js": "require.js",
+    "@jupyter-widgets/html-manager/dist": "html-manager",
+    "mathjax/es5": "mathjax",
+}
+LICENCES = ["vega", "vega-lite", "vega-embed", "requirejs", "@jupyter-widgets/html-manager", "mathjax"]
+CHART_JS = ["vendor/vega.min.js", "vendor/vega-lite.min.js", "vendor/vega-embed.min.js", "govmig-charts.js"]
+
+
+def _node_modules(app: Sphinx) -> Path:
+    return Path(app.config.govmig_node_modules or Path(app.srcdir) / "node_modules")
+
+
+def _launch_buttons(config: Any) -> None:
+    """One setting, `repository.url` in _config.yml, turns the repository and launch
+    buttons on; left empty, the book builds without them (the theme would crash)."""
+    opts = dict(config.html_theme_options)
+    if opts.get("repository_url"):
+        opts["use_repository_button"] = True
+    else:
+        opts["launch_buttons"] = {}
+        opts["use_repository_button"] = False
+    config.html_theme_options = opts
+
+
+def _on_config(app: Sphinx, config: Any) -> None:
+    os.environ[RENDER_ENV] = "static"
+    _launch_buttons(config)
+    static = str(resources.files("govmig").joinpath("static"))
+    config.html_static_path = list(config.html_static_path) + [static]
+    # MathJax 3 from the site's own copy (Sphinx adds it only to pages with math).
+    config.mathjax_path = "vendor/mathjax/tex-chtml.js"
+    missing = [src for src in VENDOR if not (_node_modules(app) / src).exists()]
+    if missing:
+        raise ExtensionError(f"JavaScript packages missing in {_node_modules(app)}: {', '.join(missing)}. "
+                             "Run `npm ci` in the book folder (scripts/build.sh does).")
+
+
+def _is_thebe(script: Any) -> bool:
+    body = getattr(script, "attributes", {}).get("body", "") or ""
+    return "sphinx-thebe" in str(getattr(script, "filename", script) or "") or "THEBE_JS_URL" in body
+
+
+def _on_page(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
+    # The book has no live code (launch_buttons.thebe is false), but Jupyter Book always
+    # loads sphinx-thebe, whose config script is emitted twice (a console SyntaxError)
+    # and names an external host: drop its scripts.
+    if "script_files" in context:
+        context["script_files"][:] = [s for s in context["script_files"] if not _is_thebe(s)]  # in place: later adds go to this list
+    body = context.get("body", "")
+    if "data-gm-chart=" in body:
+        for n, js in enumerate(CHART_JS):
+            app.add_js_file(js, priority=150 + n)
+    if "gm-exercise" in body:
+        messages = resources.files("govmig.exercises").joinpath("messages.json").read_text("utf-8")
+        app.add_js_file(None, body=f"window.GOVMIG_MESSAGES = {json.dumps(json.loads(messages))};", priority=150)
+        app.add_js_file("govmig-exercises.js", priority=151)
+
+
+def _copy_if_changed(src: Path, dst: Path) -> None:
+    if dst.exists() and dst.stat().st_size == src.stat().st_size and dst.stat().st_mtime >= src.stat().st_mtime:
+        return
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(src, dst)
+
+
+def _on_finished(app: Sphinx, exception: Exception | None) -> None:
+    if exception is not None or app.builder.format != "html":
+        return
+    modules, vendor = _node_modules(app), Path(app.outdir) / "_static" / "vendor"
+    for src, dst in VENDOR.items():
+        source = modules / src
+        files = [source] if source.is_file() else [p for p in source.rglob("*") if p.is_file() and not p.name.endswith(".map")]
+        for path in files:
+            rel = "" if source.is_file() else path.relative_to(source).as_posix()
+            _copy_if_changed(path, vendor / dst / rel if rel else vendor / dst)
+    for pkg in LICENCES:
+        for name in ("LICENSE", "LICENSE.txt", "LICENSE.md"):
+            if (modules / pkg / name).is_file():
+                _copy_if_changed(modules / pkg / name, vendor / "licenses" / f"{pkg.replace('/', '_')}-{name}")
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    app.add_config_value("govmig_node_modules", "", "env")
+    app.connect("config-inited", _on_config)
+    app.connect("html-page-context", _on_page, priority=900)
+    app.connect("build-finished", _on_finished)
+    app.add_css_file("govmig.css")
+    return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}
