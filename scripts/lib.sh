@@ -1,0 +1,53 @@
+# Shared by build.sh and test.sh: set up, idempotently, what the book needs.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+VENV="${GOVMIG_VENV:-$ROOT/.venv}"
+PY="$VENV/bin/python"
+cd "$ROOT"
+
+say() { printf '==> %s\n' "$*" >&2; }
+
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+
+# apt_need CMD PACKAGE...: install Debian packages when CMD is missing.
+apt_need() {
+  local cmd="$1"; shift
+  command -v "$cmd" >/dev/null 2>&1 && return 0
+  say "installing Debian packages: $*"
+  as_root apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "$@" >/dev/null
+}
+
+# Re-run a step only when its inputs changed (a stamp holds their checksum).
+stale() { local stamp="$1"; shift; [ "$(cat "$@" | sha256sum)" != "$(cat "$stamp" 2>/dev/null)" ]; }
+stamp() { local stamp="$1"; shift; cat "$@" | sha256sum > "$stamp"; }
+
+python_env() {   # $1: requirements file
+  local req="$1"
+  python3 -c 'import ensurepip, venv' 2>/dev/null || apt_need __none__ python3-venv
+  if [ ! -x "$PY" ]; then say "creating $VENV"; python3 -m venv "$VENV"; fi
+  if stale "$VENV/.stamp-$(basename "$req")" "$req" requirements.txt pyproject.toml; then
+    say "installing Python packages from $req"
+    "$PY" -m pip install -q --upgrade pip
+    "$PY" -m pip install -q -r "$req"
+    "$PY" -m pip check
+    stamp "$VENV/.stamp-$(basename "$req")" "$req" requirements.txt pyproject.toml
+  fi
+  # Quieten ipykernel's "running over TCP without encryption" log in the build's kernels.
+  mkdir -p "$VENV/etc/ipython"
+  printf "c.IPKernelApp.log_level = 'ERROR'\n" > "$VENV/etc/ipython/ipython_kernel_config.py"
+}
+
+js_env() {
+  apt_need npm nodejs npm
+  if stale node_modules/.stamp package.json package-lock.json; then
+    say "installing JavaScript packages (npm ci)"
+    npm ci --no-audit --no-fund --ignore-scripts --loglevel=error >/dev/null
+    stamp node_modules/.stamp package.json package-lock.json
+  fi
+}
+
+build_book() {   # extra arguments go to jupyter-book build
+  say "building the book (warnings are errors)"
+  "$VENV/bin/jupyter-book" build "$ROOT" -W -n --keep-going "$@"
+}
