@@ -1,0 +1,44 @@
+"""Every file the README or a page refers to exists; every page is in the TOC."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import yaml
+
+from conftest import ROOT
+
+DOCS = [ROOT / "README.md", ROOT / "intro.md", ROOT / "data" / "README.md", ROOT / "credits.md",
+        *sorted((ROOT / "chapters").rglob("*.md"))]
+LINK = re.compile(r"\]\((?!https?://|mailto:|#)([^)\s#]+)")
+CODE_PATH = re.compile(r"`((?:chapters|data|exercises|scripts|tests|govmig|benchmarks|\.ci)/[^`\s*]+)`")
+
+
+@pytest.mark.parametrize("doc", DOCS, ids=lambda p: p.relative_to(ROOT).as_posix())
+def test_referenced_files_exist(doc):
+    text = doc.read_text("utf-8")
+    missing = [t for t in LINK.findall(text) if not (doc.parent / t).exists()]
+    missing += [t for t in CODE_PATH.findall(text) if not (ROOT / t.rstrip("/")).exists()]
+    assert missing == []
+
+
+def _toc_files(node):
+    if isinstance(node, dict):
+        if "file" in node:
+            yield node["file"]
+        for value in node.values():
+            yield from _toc_files(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _toc_files(value)
+
+
+def test_toc_entries_exist_and_every_page_is_listed():
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    listed = {toc["root"], *_toc_files(toc)}
+    for entry in listed:
+        assert any((ROOT / f"{entry}{ext}").exists() for ext in (".md", ".ipynb")), entry
+    pages = {p.relative_to(ROOT).with_suffix("").as_posix()
+             for p in (ROOT / "chapters").rglob("*") if p.suffix in (".md", ".ipynb")}
+    assert pages <= listed, f"not in _toc.yml: {pages - listed}"

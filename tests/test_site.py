@@ -1,0 +1,142 @@
+"""The built site in real headless Chromium (Debian's), served on 127.0.0.1."""
+
+from __future__ import annotations
+
+from urllib.parse import urlparse
+
+import pytest
+
+from govmig.exercises import load
+from govmig.exercises.check import MESSAGES
+
+from conftest import ROOT, SITE
+from test_exercises import right_answer, wrong_answer
+
+pytestmark = pytest.mark.browser
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+PAGES = sorted(p.relative_to(SITE).as_posix() for p in SITE.rglob("*.html")
+               if "_static" not in p.parts and "_sources" not in p.parts) if SITE.is_dir() else []
+
+
+@pytest.fixture
+def page_at(browser, server):
+    """Open a page at phone width; record console errors and off-site requests."""
+    opened = []
+
+    def open_page(path: str, context=None):
+        ctx = context or browser.new_context(viewport={"width": 390, "height": 844})
+        page = ctx.new_page()
+        page.errors, page.offsite = [], []
+        page.on("console", lambda m: page.errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: page.errors.append(str(e)))
+
+        def route(r):
+            if urlparse(r.request.url).hostname != "127.0.0.1":
+                page.offsite.append(r.request.url)
+                return r.abort()
+            return r.continue_()
+        page.route("**/*", route)
+        page.goto(f"{server}/{path}", wait_until="networkidle")
+        opened.append(ctx)
+        return page
+
+    yield open_page
+    for ctx in opened:
+        ctx.close()
+
+
+def test_every_page_was_found():
+    assert "chapters/iom/iom-history.html" in PAGES and "index.html" in PAGES
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_page_loads_offline_without_errors(page_at, path):
+    page = page_at(path)
+    assert page.offsite == [], f"requests to other hosts: {page.offsite}"
+    assert page.errors == [], f"console errors: {page.errors}"
+
+
+@pytest.mark.parametrize("path", [p for p in PAGES if "data-gm-chart=" in (SITE / p).read_text("utf-8")])
+def test_every_chart_draws_marks_and_is_described(page_at, path):
+    page = page_at(path)
+    charts = page.locator("[data-gm-chart]")
+    assert charts.count() > 0
+    page.wait_for_function("[...document.querySelectorAll('[data-gm-chart]')]"
+                           ".every(el => el.getAttribute('data-gm-drawn') === 'true')", timeout=15000)
+    for i in range(charts.count()):
+        chart = charts.nth(i)
+        assert chart.locator('svg g[class^="mark-"] > *').count() > 0, f"chart {i} drew no marks"
+        assert chart.locator("svg").get_attribute("aria-label"), f"chart {i} has no description"
+    assert page.locator("details.gm-chart-description p").count() == charts.count()
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_axe_finds_no_serious_violation(page_at, path):
+    page = page_at(path)
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    bad = [f"{v['id']} ({v['impact']}): {v['nodes'][0]['html'][:120]}"
+           for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    assert bad == []
+
+
+EXERCISE_PAGE = "chapters/iom/iom-exercises.html"
+EXERCISES = list(load("iom", ROOT / "exercises" / "specs"))
+
+
+def answer(form, ex, response):
+    kind = ex.spec["kind"]
+    if kind == "choice":
+        form.locator(f"input[value='{response}']").check()
+    elif kind == "number":
+        form.locator("input[name=value]").fill(response)
+    else:
+        for item, value in response.items():
+            form.locator(f"select[name='{item}']").select_option(value)
+    form.locator("button.gm-check").click()
+    return form.locator(".gm-feedback").inner_text()
+
+
+@pytest.mark.parametrize("ex", EXERCISES, ids=[e.id for e in EXERCISES])
+def test_static_exercise_answers_like_the_checker_and_persists(browser, page_at, ex):
+    ctx = browser.new_context(viewport={"width": 390, "height": 844})
+    page = page_at(EXERCISE_PAGE, ctx)
+    form = page.locator(f"form#{ex.id}")
+    form.wait_for(state="attached")
+    assert form.get_attribute("data-gm-ready") == "true"
+    form.locator("button.gm-check").click()
+    assert ex.check(None).message in form.locator(".gm-feedback").inner_text()
+    assert ex.check(wrong_answer(ex)).message in answer(form, ex, wrong_answer(ex))
+    text = answer(form, ex, right_answer(ex))
+    assert "Correct." in text and ex.spec["explanation"] in text
+    page.reload(wait_until="networkidle")
+    form = page.locator(f"form#{ex.id}")
+    assert MESSAGES["restored"] in form.locator(".gm-feedback").inner_text()
+    form.locator("button.gm-check").click()
+    assert "Correct." in form.locator(".gm-feedback").inner_text()
+    assert page.errors == [] and page.offsite == []
+
+
+def test_exercise_works_by_keyboard(page_at):
+    page = page_at(EXERCISE_PAGE)
+    box = page.locator("#iom-members-net-value")
+    box.focus()
+    page.keyboard.type("89")
+    page.keyboard.press("Enter")
+    feedback = page.locator("form#iom-members-net .gm-feedback")
+    assert "Correct." in feedback.inner_text()
+    assert feedback.get_attribute("role") == "status"
+    radio = page.locator("#iom-ghosh-ghosh-1993")
+    radio.focus()
+    page.keyboard.press("Space")
+    assert radio.is_checked()
+    page.keyboard.press("Tab")  # leaves the radio group for the Check button
+    assert page.evaluate("document.activeElement.textContent") == "Check"
+    page.keyboard.press("Enter")
+    assert "Correct." in page.locator("form#iom-ghosh .gm-feedback").inner_text()
+
+
+def test_static_pages_carry_no_answer_or_explanation(site):
+    html = "".join(p.read_text("utf-8") for p in site.rglob("*.html"))
+    for ex in EXERCISES:
+        assert ex.spec["explanation"] not in html, ex.id
