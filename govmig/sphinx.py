@@ -57,6 +57,7 @@ def _on_config(app: Sphinx, config: Any) -> None:
     _launch_buttons(config)
     static = str(resources.files("govmig").joinpath("static"))
     config.html_static_path = list(config.html_static_path) + [static]
+    config.templates_path = [str(resources.files("govmig").joinpath("templates"))] + list(config.templates_path)
     # MathJax 3 from the site's own copy (Sphinx adds it only to pages with math).
     config.mathjax_path = "vendor/mathjax/tex-chtml.js"
     missing = [src for src in VENDOR if not (_node_modules(app) / src).exists()]
@@ -77,6 +78,9 @@ def _on_page(app: Sphinx, pagename: str, templatename: str, context: dict, doctr
     if "script_files" in context:
         context["script_files"][:] = [s for s in context["script_files"] if not _is_thebe(s)]  # in place: later adds go to this list
     body = context.get("body", "")
+    if 'role="doc-biblioentry"' in body:
+        # docutils puts doc-biblioentry items in a role="list": axe's aria-required-children.
+        body = context["body"] = body.replace('role="doc-biblioentry"', 'role="listitem"')
     if "data-gm-chart=" in body:
         for n, js in enumerate(CHART_JS):
             app.add_js_file(js, priority=150 + n)

@@ -12,14 +12,23 @@ from conftest import ROOT
 DOCS = [ROOT / "README.md", ROOT / "intro.md", ROOT / "data" / "README.md", ROOT / "credits.md",
         *sorted((ROOT / "chapters").rglob("*.md"))]
 LINK = re.compile(r"\]\((?!https?://|mailto:|#)([^)\s#]+)")
-CODE_PATH = re.compile(r"`((?:chapters|data|exercises|scripts|tests|govmig|benchmarks|\.ci)/[^`\s*]+)`")
+DOC_ROLE = re.compile(r"\{doc\}`(?:[^`<]*<)?([^`>]+)>?`")
+# Paths of this repository named in code spans (placeholders such as <chapter> skipped).
+CODE_PATH = re.compile(r"`((?:chapters|data|exercises|scripts|tests|govmig|benchmarks|\.ci)/[^`\s*<]+)`")
+
+
+def _exists(base, target):
+    return any((base / f"{target}{ext}").exists() for ext in ("", ".md", ".ipynb"))
 
 
 @pytest.mark.parametrize("doc", DOCS, ids=lambda p: p.relative_to(ROOT).as_posix())
 def test_referenced_files_exist(doc):
     text = doc.read_text("utf-8")
     missing = [t for t in LINK.findall(text) if not (doc.parent / t).exists()]
-    missing += [t for t in CODE_PATH.findall(text) if not (ROOT / t.rstrip("/")).exists()]
+    missing += [t for t in DOC_ROLE.findall(text)
+                if not _exists(ROOT if t.startswith("/") else doc.parent, t.lstrip("/"))]
+    if doc.name == "README.md" and doc.parent == ROOT:  # the repository's README names files
+        missing += [t for t in CODE_PATH.findall(text) if not (ROOT / t.rstrip("/")).exists()]
     assert missing == []
 
 

@@ -105,11 +105,12 @@ def canonical_response(public: dict[str, Any], response: Any) -> Feedback | str:
     """
     kind = public["kind"]
     if kind == "choice":
-        if response in (None, ""):
+        if not isinstance(response, str) or response == "":
             return Feedback("empty", _fmt("empty_choice"))
-        return str(response)
+        return response
     if kind == "number":
-        raw = "" if response is None else str(response).strip()
+        is_number = isinstance(response, (int, float)) and not isinstance(response, bool)
+        raw = str(response).strip() if isinstance(response, str) or is_number else ""
         if raw == "":
             return Feedback("empty", _fmt("empty_number"))
         value = parse_number(raw)
@@ -117,7 +118,7 @@ def canonical_response(public: dict[str, Any], response: Any) -> Feedback | str:
             return Feedback("invalid", _fmt("invalid_number", value=raw))
         return canonical_number(value, public["decimals"])
     # order and match: one value per item
-    response = response or {}
+    response = response if isinstance(response, dict) else {}
     items = [item["id"] for item in public["items"]]
     values = {i: str(response.get(i) or "") for i in items}
     missing = [i for i in items if values[i] == ""]

@@ -46,7 +46,6 @@ class ExerciseWidget(w.VBox):
         elif pub["kind"] == "number":
             unit = f" ({pub['unit']})" if pub.get("unit") else ""
             box = w.Text(description=f"Your answer{unit}:", style={"description_width": "initial"})
-            box.on_submit(lambda _: self.check())
             self.inputs["value"] = box
             rows.append(box)
         else:

@@ -79,17 +79,17 @@
 
   function canonicalResponse(pub, response) {
     if (pub.kind === "choice") {
-      if (response === null || response === undefined || response === "") return { status: "empty", message: fmt("empty_choice", {}) };
-      return String(response);
+      if (typeof response !== "string" || response === "") return { status: "empty", message: fmt("empty_choice", {}) };
+      return response;
     }
     if (pub.kind === "number") {
-      var raw = response === null || response === undefined ? "" : String(response).trim();
+      var raw = typeof response === "string" || typeof response === "number" ? String(response).trim() : "";
       if (raw === "") return { status: "empty", message: fmt("empty_number", {}) };
       var value = parseNumber(raw);
       if (value === null) return { status: "invalid", message: fmt("invalid_number", { value: raw }) };
       return canonicalNumber(value, pub.decimals);
     }
-    response = response || {};
+    response = response && typeof response === "object" && !Array.isArray(response) ? response : {};
     var values = {}, missing = 0;
     pub.items.forEach(function (it) { values[it.id] = response[it.id] ? String(response[it.id]) : ""; if (!values[it.id]) missing++; });
     if (missing) return { status: "empty", message: fmt("empty_select", { missing: missing, total: pub.items.length }) };
