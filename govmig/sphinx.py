@@ -81,6 +81,10 @@ def _on_page(app: Sphinx, pagename: str, templatename: str, context: dict, doctr
     if 'role="doc-biblioentry"' in body:
         # docutils puts doc-biblioentry items in a role="list": axe's aria-required-children.
         body = context["body"] = body.replace('role="doc-biblioentry"', 'role="listitem"')
+    if '<summary aria-label="Toggle hidden content">' in body:
+        # myst-nb's hide-input: the label hides the visible text ("Show code cell source")
+        # from screen readers (axe's label-content-name-mismatch); let the text name it.
+        body = context["body"] = body.replace('<summary aria-label="Toggle hidden content">', "<summary>")
     if "data-gm-chart=" in body:
         for n, js in enumerate(CHART_JS):
             app.add_js_file(js, priority=150 + n)
