@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -71,13 +72,22 @@ def _is_thebe(script: Any) -> bool:
     return "sphinx-thebe" in str(getattr(script, "filename", script) or "") or "THEBE_JS_URL" in body
 
 
+def _is_mathjax(script: Any) -> bool:
+    body = getattr(script, "attributes", {}).get("body", "") or ""
+    return "mathjax" in str(getattr(script, "filename", script) or "").lower() or "MathJax" in body
+
+
 def _on_page(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
     # The book has no live code (launch_buttons.thebe is false), but Jupyter Book always
     # loads sphinx-thebe, whose config script is emitted twice (a console SyntaxError)
     # and names an external host: drop its scripts.
-    if "script_files" in context:
-        context["script_files"][:] = [s for s in context["script_files"] if not _is_thebe(s)]  # in place: later adds go to this list
     body = context.get("body", "")
+    # myst-nb sets Sphinx's asset policy to "always", so MathJax (1.1 MB) would load on
+    # every page: keep it only where the page has maths.
+    needs_math = 'class="math' in body
+    if "script_files" in context:  # filtered in place: later adds go to this same list
+        context["script_files"][:] = [s for s in context["script_files"]
+                                      if not _is_thebe(s) and (needs_math or not _is_mathjax(s))]
     if 'role="doc-biblioentry"' in body:
         # docutils puts doc-biblioentry items in a role="list": axe's aria-required-children.
         body = context["body"] = body.replace('role="doc-biblioentry"', 'role="listitem"')
@@ -117,10 +127,21 @@ def _on_finished(app: Sphinx, exception: Exception | None) -> None:
                 _copy_if_changed(modules / pkg / name, vendor / "licenses" / f"{pkg.replace('/', '_')}-{name}")
 
 
+def _fingerprint() -> str:
+    """Version plus a hash of this package's code and assets: when they change, Sphinx
+    sees a new extension version and rewrites every page (not only changed sources)."""
+    digest = hashlib.sha256()
+    package = Path(__file__).parent
+    for path in sorted(package.rglob("*")):
+        if path.suffix in (".py", ".js", ".css", ".html", ".json") and "__pycache__" not in path.parts:
+            digest.update(path.relative_to(package).as_posix().encode() + path.read_bytes())
+    return f"{__version__}+{digest.hexdigest()[:10]}"
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("govmig_node_modules", "", "env")
     app.connect("config-inited", _on_config)
     app.connect("html-page-context", _on_page, priority=900)
     app.connect("build-finished", _on_finished)
     app.add_css_file("govmig.css")
-    return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}
+    return {"version": _fingerprint(), "parallel_read_safe": True, "parallel_write_safe": True}
