@@ -55,6 +55,7 @@ def _launch_buttons(config: Any) -> None:
 
 def _on_config(app: Sphinx, config: Any) -> None:
     os.environ[RENDER_ENV] = "static"
+    config.govmig_fingerprint = _fingerprint()
     _launch_buttons(config)
     static = str(resources.files("govmig").joinpath("static"))
     config.html_static_path = list(config.html_static_path) + [static]
@@ -128,8 +129,9 @@ def _on_finished(app: Sphinx, exception: Exception | None) -> None:
 
 
 def _fingerprint() -> str:
-    """Version plus a hash of this package's code and assets: when they change, Sphinx
-    sees a new extension version and rewrites every page (not only changed sources)."""
+    """Version plus a hash of this package's code and assets. It is kept in the config
+    value `govmig_fingerprint` (rebuild "html"), which Sphinx hashes into .buildinfo:
+    when the package changes, every page is rewritten, not only changed sources."""
     digest = hashlib.sha256()
     package = Path(__file__).parent
     for path in sorted(package.rglob("*")):
@@ -140,8 +142,9 @@ def _fingerprint() -> str:
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("govmig_node_modules", "", "env")
+    app.add_config_value("govmig_fingerprint", "", "html")
     app.connect("config-inited", _on_config)
     app.connect("html-page-context", _on_page, priority=900)
     app.connect("build-finished", _on_finished)
     app.add_css_file("govmig.css")
-    return {"version": _fingerprint(), "parallel_read_safe": True, "parallel_write_safe": True}
+    return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}
