@@ -14,3 +14,11 @@ RENDER_ENV = "GOVMIG_RENDER"
 def render_mode() -> str:
     """'static' inside a book build, 'live' in Jupyter."""
     return "static" if os.environ.get(RENDER_ENV) == "static" else "live"
+
+#: "student" (default, the public book) or "instructor" (solutions, teaching notes,
+#: seminar plans). Set by `scripts/build.sh --instructor`; kernels inherit it.
+EDITION_ENV = "GOVMIG_EDITION"
+
+
+def edition() -> str:
+    return "instructor" if os.environ.get(EDITION_ENV) == "instructor" else "student"

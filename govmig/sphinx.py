@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 from importlib import resources
 from pathlib import Path
@@ -22,7 +23,7 @@ from typing import Any
 from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
 
-from . import RENDER_ENV, __version__
+from . import RENDER_ENV, __version__, edition
 
 # npm path -> path under _static/vendor/ (files, or folders copied whole)
 VENDOR = {
@@ -56,6 +57,12 @@ def _launch_buttons(config: Any) -> None:
 def _on_config(app: Sphinx, config: Any) -> None:
     os.environ[RENDER_ENV] = "static"
     config.govmig_fingerprint = _fingerprint()
+    # The edition (GOVMIG_EDITION) is a Sphinx tag, for {only} instructor blocks, and a
+    # config value, so that switching editions rewrites every page.
+    config.govmig_edition = edition()
+    app.tags.add(edition())
+    if edition() == "instructor":
+        config.html_title = f"{config.html_title or config.project} (instructor edition)"
     _launch_buttons(config)
     static = str(resources.files("govmig").joinpath("static"))
     config.html_static_path = list(config.html_static_path) + [static]
@@ -99,7 +106,7 @@ def _on_page(app: Sphinx, pagename: str, templatename: str, context: dict, doctr
     if "data-gm-chart=" in body:
         for n, js in enumerate(CHART_JS):
             app.add_js_file(js, priority=150 + n)
-    if "gm-exercise" in body:
+    if "gm-exercise" in body or "gm-export" in body:
         messages = resources.files("govmig.exercises").joinpath("messages.json").read_text("utf-8")
         app.add_js_file(None, body=f"window.GOVMIG_MESSAGES = {json.dumps(json.loads(messages))};", priority=150)
         app.add_js_file("govmig-exercises.js", priority=151)
@@ -115,6 +122,8 @@ def _copy_if_changed(src: Path, dst: Path) -> None:
 def _on_finished(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or app.builder.format != "html":
         return
+    if edition() == "student":
+        _strip_sources(app)
     modules, vendor = _node_modules(app), Path(app.outdir) / "_static" / "vendor"
     for src, dst in VENDOR.items():
         source = modules / src
@@ -140,9 +149,33 @@ def _fingerprint() -> str:
     return f"{__version__}+{digest.hexdigest()[:10]}"
 
 
+ONLY_INSTRUCTOR = re.compile(r"^(?P<fence>`{3,}|:{3,})\{only\}[ \t]*instructor[^\n]*\n.*?^(?P=fence)[ \t]*\n?",
+                             re.M | re.S)
+
+
+def strip_instructor_blocks(text: str) -> str:
+    """Remove ```{only} instructor``` blocks from a MyST source."""
+    return ONLY_INSTRUCTOR.sub("", text)
+
+
+def _strip_sources(app: Sphinx) -> None:
+    """The student edition's downloadable sources (_sources/) keep no instructor block."""
+    for path in (Path(app.outdir) / "_sources").rglob("*"):
+        if path.suffix == ".ipynb":
+            nb = json.loads(path.read_text("utf-8"))
+            for cell in nb.get("cells", []):
+                if cell.get("cell_type") == "markdown":
+                    source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+                    cell["source"] = strip_instructor_blocks(source)
+            path.write_text(json.dumps(nb, indent=1, ensure_ascii=False), "utf-8")
+        elif path.is_file() and path.suffix in (".md", ".txt"):
+            path.write_text(strip_instructor_blocks(path.read_text("utf-8")), "utf-8")
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("govmig_node_modules", "", "env")
     app.add_config_value("govmig_fingerprint", "", "html")
+    app.add_config_value("govmig_edition", "student", "env")
     app.connect("config-inited", _on_config)
     app.connect("html-page-context", _on_page, priority=900)
     app.connect("build-finished", _on_finished)

@@ -1,8 +1,18 @@
 #!/usr/bin/env bash
-# Build the HTML book into _build/html. Creates .venv from requirements.txt and
-# installs the site's JavaScript from npm on first use.
+# Build the HTML book. Creates .venv from requirements.txt and installs the site's
+# JavaScript from npm on first use.
+#   bash scripts/build.sh               student edition (the public book)  -> _build/html
+#   bash scripts/build.sh --instructor  instructor edition (solutions, teaching notes,
+#                                       seminar plans; not for publishing) -> _build/instructor/html
 source "$(dirname "$0")/lib.sh"
 python_env requirements.txt
 js_env
-build_book "$@"
-say "done: open _build/html/index.html, or: $PY -m http.server -d _build/html -b 127.0.0.1 8000"
+if [ "${1:-}" = "--instructor" ]; then
+  shift
+  build_instructor "$@"
+  out=_build/instructor/html
+else
+  build_book "$@"
+  out=_build/html
+fi
+say "done: open $out/index.html, or: $PY -m http.server -d $out -b 127.0.0.1 8000"

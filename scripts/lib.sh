@@ -48,6 +48,12 @@ js_env() {
 }
 
 build_book() {   # extra arguments go to jupyter-book build
-  say "building the book (warnings are errors)"
-  "$VENV/bin/jupyter-book" build "$ROOT" -W -n --keep-going "$@"
+  say "building the student edition (warnings are errors)"
+  GOVMIG_EDITION=student "$VENV/bin/jupyter-book" build "$ROOT" -W -n --keep-going "$@"
+}
+
+build_instructor() {   # same sources, instructor table of contents and tag, own output folder
+  say "building the instructor edition (warnings are errors)"
+  GOVMIG_EDITION=instructor "$VENV/bin/jupyter-book" build "$ROOT" -W -n --keep-going \
+    --toc "$ROOT/_toc-instructor.yml" --path-output "$ROOT/_build/instructor" "$@"
 }

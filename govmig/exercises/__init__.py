@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Iterator
 
-from .. import render_mode
+from .. import edition, render_mode
 from . import static
 from .check import Feedback, check
 from .spec import SpecError, compile_public, load_file, spec_dir
@@ -35,7 +35,9 @@ class Exercise:
         return check(self.public, response, tried)
 
     def html(self) -> str:
-        return static.render(self.public)
+        """Static HTML; the instructor edition adds the solution below the form."""
+        html = static.render(self.public)
+        return html + static.render_solution(self.spec) if edition() == "instructor" else html
 
     def widget(self):
         from .widget import ExerciseWidget
@@ -70,6 +72,48 @@ class ExerciseSet:
 
     def __len__(self) -> int:
         return len(self._items)
+
+    def export_button(self) -> "ExportButton":
+        """A button that saves this chapter's answers to one file to hand in."""
+        return ExportButton(self.chapter)
+
+
+class ExportButton:
+    """Export a chapter's answers: a download in the book, a file in Jupyter."""
+
+    def __init__(self, chapter: str) -> None:
+        self.chapter = chapter
+
+    def html(self) -> str:
+        return (
+            f'<div class="gm-export"><button type="button" class="gm-export-button" data-gm-chapter="{self.chapter}">'
+            f"Export my answers</button>"
+            f'<p class="gm-export-status" role="status" aria-live="polite"></p></div>'
+        )
+
+    def widget(self):
+        import ipywidgets as w
+
+        from . import store
+
+        button = w.Button(description="Export my answers", tooltip="Save your answers to a file to hand in")
+        status = w.HTML('<div role="status" aria-live="polite"></div>')
+
+        def save(_):
+            path = store.export(self.chapter)
+            n = len(store.export_doc(self.chapter)["answers"])
+            status.value = (f'<div role="status" aria-live="polite">Saved {n} answer(s) to '
+                            f"<code>{path.name}</code> in this notebook's folder: hand in that file.</div>")
+
+        button.on_click(save)
+        return w.VBox([button, status])
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, Any]:
+        bundle: dict[str, Any] = {"text/plain": f"Export my answers ({self.chapter})", "text/html": self.html()}
+        if render_mode() == "live":
+            bundle.update(self.widget()._repr_mimebundle_())
+            bundle["text/html"] = self.html()
+        return bundle
 
 
 def load(chapter: str, folder: str | Path | None = None) -> ExerciseSet:

@@ -53,3 +53,27 @@ def render(public: dict[str, Any]) -> str:
         f'<noscript><p class="gm-noscript">Checking this exercise needs JavaScript; '
         f"in Jupyter it runs as a widget.</p></noscript></form>"
     )
+
+
+def solution_text(spec: dict[str, Any]) -> str:
+    """The right answer in words (instructor edition only)."""
+    kind, ans = spec["kind"], spec["answer"]
+    if kind == "choice":
+        return next(o["text"] for o in spec["options"] if o["id"] == ans)
+    if kind == "number":
+        return f"{ans} {spec.get('unit', '')}".strip()
+    texts = {i["id"]: i.get("label", i["text"]) for i in spec["items"]}
+    if kind == "order":
+        return "; ".join(f"{n}. {texts[i]}" for n, i in enumerate(ans, start=1))
+    options = {o["id"]: o["text"] for o in spec["options"]}
+    return "; ".join(f"{texts[i['id']]}: {options[ans[i['id']]]}" for i in spec["items"])
+
+
+def render_solution(spec: dict[str, Any]) -> str:
+    return (
+        '<details class="gm-solution"><summary>Solution (instructor edition)</summary>'
+        f"<p><strong>Answer:</strong> {escape(solution_text(spec))}</p>"
+        f"<p>{escape(spec['explanation'])}</p>"
+        + (f'<p class="gm-source">Source: {escape(spec["source"])}</p>' if spec.get("source") else "")
+        + "</details>"
+    )
