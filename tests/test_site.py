@@ -140,3 +140,21 @@ def test_static_pages_carry_no_answer_or_explanation(site):
     html = "".join(p.read_text("utf-8") for p in site.rglob("*.html"))
     for ex in EXERCISES:
         assert ex.spec["explanation"] not in html, ex.id
+
+
+def test_static_export_downloads_answers_the_collector_reads(browser, page_at, tmp_path):
+    from govmig.collect import read_folder
+
+    ctx = browser.new_context(viewport={"width": 390, "height": 844}, accept_downloads=True)
+    page = page_at(EXERCISE_PAGE, ctx)
+    ex = next(e for e in EXERCISES if e.id == "iom-ghosh")
+    answer(page.locator("form#iom-ghosh"), ex, "sassen-1996")
+    answer(page.locator("form#iom-members-net"), next(e for e in EXERCISES if e.id == "iom-members-net"), "89")
+    with page.expect_download() as info:
+        page.locator(".gm-export-button").click()
+    download = info.value
+    assert download.suggested_filename.startswith("governing-migration-iom-answers-")
+    download.save_as(tmp_path / download.suggested_filename)
+    summary = read_folder(tmp_path).summary().set_index("exercise")
+    assert summary.loc["iom-ghosh", "correct"] == 0 and summary.loc["iom-members-net", "correct"] == 1
+    assert "Downloaded 2 answer(s)" in page.locator(".gm-export-status").inner_text()

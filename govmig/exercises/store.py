@@ -55,3 +55,28 @@ def save(exercise_id: str, chapter: str, response: Any, status: str, tried: list
         tmp.replace(target)
     except OSError:
         pass
+
+
+FORMAT = "governing-migration-answers"
+
+
+def export_doc(chapter: str, answers: dict[str, Any] | None = None) -> dict[str, Any]:
+    """One chapter's saved answers, in the file format instructors collect."""
+    answers = read() if answers is None else answers
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "chapter": chapter,
+        "exported": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "answers": {k: {f: v[f] for f in ("response", "status", "attempts", "updated") if f in v}
+                    for k, v in answers.items() if isinstance(v, dict) and v.get("chapter") == chapter},
+    }
+
+
+def export(chapter: str, folder: str | Path = ".") -> Path:
+    """Write governing-migration-<chapter>-answers-<timestamp>.json and return its path."""
+    doc = export_doc(chapter)
+    stamp = doc["exported"].replace(":", "").replace("-", "").replace("+0000", "Z")
+    target = Path(folder) / f"governing-migration-{chapter}-answers-{stamp}.json"
+    target.write_text(json.dumps(doc, indent=1, ensure_ascii=False), "utf-8")
+    return target

@@ -187,6 +187,32 @@
     form.querySelector(".gm-clear").addEventListener("click", function () { setResponse(form, pub, null); show(form, null, ""); });
     form.setAttribute("data-gm-ready", "true");
   }
-  function init() { document.querySelectorAll("form.gm-exercise").forEach(bind); }
+  // Export: the same file format as govmig.exercises.store.export (collected by govmig.collect).
+  function exportDoc(chapter) {
+    var answers = readStore(), out = {};
+    Object.keys(answers).forEach(function (k) {
+      var v = answers[k];
+      if (v && v.chapter === chapter) out[k] = { response: v.response, status: v.status, attempts: v.attempts, updated: v.updated };
+    });
+    return { format: "governing-migration-answers", version: 1, chapter: chapter,
+      exported: new Date().toISOString().replace(/\.\d{3}Z$/, "+00:00"), answers: out };
+  }
+  function bindExport(box) {
+    var button = box.querySelector(".gm-export-button"), status = box.querySelector(".gm-export-status");
+    button.addEventListener("click", function () {
+      var chapter = button.getAttribute("data-gm-chapter"), doc = exportDoc(chapter);
+      var stamp = doc.exported.replace(/[-:]/g, "").replace("+0000", "Z");
+      var link = document.createElement("a");
+      link.href = URL.createObjectURL(new Blob([JSON.stringify(doc, null, 1)], { type: "application/json" }));
+      link.download = "governing-migration-" + chapter + "-answers-" + stamp + ".json";
+      document.body.appendChild(link); link.click(); link.remove();
+      status.textContent = "Downloaded " + Object.keys(doc.answers).length + " answer(s) as " + link.download + ": hand in that file.";
+    });
+    box.setAttribute("data-gm-ready", "true");
+  }
+  function init() {
+    document.querySelectorAll("form.gm-exercise").forEach(bind);
+    document.querySelectorAll(".gm-export").forEach(bindExport);
+  }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init); else init();
 })(typeof window !== "undefined" ? window : globalThis);
