@@ -6,6 +6,7 @@ python_env requirements-test.txt
 js_env
 apt_need chromium chromium
 build_book
+build_instructor
 say "running the test suite"
 set +e
 "$PY" -m pytest tests chapters exercises --nbval --nbval-sanitize-with tests/sanitize.cfg \

@@ -1,0 +1,97 @@
+"""Two editions from the same sources: the student edition (public) carries no solution,
+teaching note or seminar plan, in its pages or its downloadable sources; the instructor
+edition carries them all."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import yaml
+
+from govmig.exercises import load
+from govmig.exercises.static import solution_text
+
+from conftest import ROOT, SITE
+
+INSTRUCTOR = ROOT / "_build" / "instructor" / "html"
+ONLY = re.compile(r"^(`{3,}|:{3,})\{only\}[ \t]*instructor[^\n]*\n(.*?)^\1", re.M | re.S)
+EXERCISES = [ex for chapter in ("iom",) for ex in load(chapter, ROOT / "exercises" / "specs")]
+
+
+def instructor_blocks() -> list[str]:
+    """Sentences of every {only} instructor block in the book's sources."""
+    import nbformat
+    texts = [p.read_text("utf-8") for p in ROOT.glob("chapters/**/*.md")]
+    texts += ["\n".join(c.source for c in nbformat.read(p, 4).cells if c.cell_type == "markdown")
+              for p in ROOT.glob("chapters/**/*.ipynb")]
+    blocks = [m[1] for t in texts for m in ONLY.findall(t)]
+    return [s.strip() for b in blocks for s in re.split(r"(?<=[.;:])\s+", b) if len(s.strip()) > 30]
+
+
+def student_files():
+    for path in SITE.rglob("*"):
+        if path.is_file() and path.suffix in (".html", ".js", ".ipynb", ".md", ".txt", ".json") and "vendor" not in path.parts:
+            yield path
+
+
+@pytest.fixture(scope="module")
+def student_text(site):
+    return {p.relative_to(SITE).as_posix(): p.read_text("utf-8", errors="replace") for p in student_files()}
+
+
+def test_there_is_instructor_only_material():
+    assert instructor_blocks(), "no {only} instructor block found: the test would prove nothing"
+    assert (ROOT / "instructor" / "guide.md").is_file()
+
+
+def test_student_edition_and_downloads_hold_no_teaching_notes(student_text):
+    leaks = [(name, s[:60]) for s in instructor_blocks() for name, text in student_text.items() if s in text]
+    assert leaks == []
+    assert any(name.startswith("_sources/") and name.endswith(".ipynb") for name in student_text)
+
+
+def test_student_edition_holds_no_solutions_or_instructor_pages(student_text):
+    everything = "\n".join(student_text.values())
+    assert "gm-solution" not in everything and "instructor edition)" not in everything
+    for ex in EXERCISES:
+        assert ex.spec["explanation"] not in everything, ex.id
+    assert not (SITE / "instructor").exists()
+    guide_words = (ROOT / "instructor" / "guide.md").read_text("utf-8").split("\n\n")[1][:60]
+    assert guide_words not in everything
+
+
+def test_instructor_edition_has_solutions_notes_and_plans():
+    if not (INSTRUCTOR / "index.html").is_file():
+        pytest.fail("instructor edition not built: scripts/test.sh builds it (scripts/build.sh --instructor)")
+    page = (INSTRUCTOR / "chapters" / "iom" / "iom-exercises.html").read_text("utf-8")
+    for ex in EXERCISES:
+        assert ex.spec["explanation"].split(":")[0][:40].replace("'", "&#x27;") in page.replace("&#39;", "&#x27;"), ex.id
+    assert page.count('class="gm-solution"') == len(EXERCISES)
+    assert "Teaching notes" in page
+    for name in ("guide.html", "iom-seminar-plan.html"):
+        assert (INSTRUCTOR / "instructor" / name).is_file()
+    assert "(instructor edition)" in (INSTRUCTOR / "index.html").read_text("utf-8")
+
+
+def test_solution_text_names_the_answer():
+    ex = next(e for e in EXERCISES if e.id == "iom-names-order")
+    assert solution_text(ex.spec).startswith("1. PICMME; 2. ICEM")
+
+
+def _files(node):
+    if isinstance(node, dict):
+        if "file" in node:
+            yield node["file"]
+        for v in node.values():
+            yield from _files(v)
+    elif isinstance(node, list):
+        for v in node:
+            yield from _files(v)
+
+
+def test_instructor_toc_contains_the_student_toc():
+    student = set(_files(yaml.safe_load((ROOT / "_toc.yml").read_text())))
+    instructor = set(_files(yaml.safe_load((ROOT / "_toc-instructor.yml").read_text())))
+    assert student < instructor
+    assert all(f.startswith("instructor/") for f in instructor - student)
