@@ -56,4 +56,6 @@ build_instructor() {   # same sources, instructor table of contents and tag, own
   say "building the instructor edition (warnings are errors)"
   GOVMIG_EDITION=instructor "$VENV/bin/jupyter-book" build "$ROOT" -W -n --keep-going \
     --toc "$ROOT/_toc-instructor.yml" --path-output "$ROOT/_build/instructor" "$@"
+  # jupyter-book writes to <path-output>/_build/html; give it the documented name.
+  ln -sfn _build/html "$ROOT/_build/instructor/html"
 }
