@@ -63,7 +63,13 @@ def _on_config(app: Sphinx, config: Any) -> None:
     app.tags.add(edition())
     if edition() == "instructor":
         config.html_title = f"{config.html_title or config.project} (instructor edition)"
+    else:  # the instructor pages are not part of the student edition at all
+        config.exclude_patterns = list(config.exclude_patterns) + ["instructor/*"]
     _launch_buttons(config)
+    # pydata-sphinx-theme 0.17 adds a persistent search field to a top header unless
+    # navbar_persistent is set by the user; sphinx-book-theme's own empty default is not
+    # seen, so wide pages got a second header bar with a duplicate search button.
+    config.html_theme_options.setdefault("navbar_persistent", [])
     static = str(resources.files("govmig").joinpath("static"))
     config.html_static_path = list(config.html_static_path) + [static]
     config.templates_path = [str(resources.files("govmig").joinpath("templates"))] + list(config.templates_path)

@@ -56,6 +56,15 @@ def test_page_loads_offline_without_errors(page_at, path):
     assert page.errors == [], f"console errors: {page.errors}"
 
 
+def test_one_search_field_and_no_empty_header_on_a_laptop(browser, page_at):
+    """pydata-sphinx-theme 0.17 adds a second header bar with a duplicate search field
+    unless navbar_persistent is set (govmig.sphinx sets it)."""
+    page = page_at("intro.html", browser.new_context(viewport={"width": 1280, "height": 900}))
+    visible = [b for b in page.query_selector_all(".search-button-field") if b.is_visible()]
+    assert len(visible) == 1
+    assert all(not h.is_visible() for h in page.query_selector_all("header.bd-header"))
+
+
 @pytest.mark.parametrize("path", [p for p in PAGES if "data-gm-chart=" in (SITE / p).read_text("utf-8")])
 def test_every_chart_draws_marks_and_is_described(page_at, path):
     page = page_at(path)
