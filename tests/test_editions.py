@@ -71,7 +71,7 @@ def test_instructor_edition_has_solutions_notes_and_plans():
     assert "Teaching notes" in page
     for name in ("guide.html", "iom-seminar-plan.html"):
         assert (INSTRUCTOR / "instructor" / name).is_file()
-    assert "(instructor edition)" in (INSTRUCTOR / "index.html").read_text("utf-8")
+    assert "(instructor edition)" in (INSTRUCTOR / "intro.html").read_text("utf-8")
 
 
 def test_solution_text_names_the_answer():
@@ -95,3 +95,26 @@ def test_instructor_toc_contains_the_student_toc():
     instructor = set(_files(yaml.safe_load((ROOT / "_toc-instructor.yml").read_text())))
     assert student < instructor
     assert all(f.startswith("instructor/") for f in instructor - student)
+
+
+def plan_tables(text: str) -> dict[str, int]:
+    """Total minutes of each timed table in a seminar plan, keyed by its section heading."""
+    totals, heading = {}, None
+    for line in text.splitlines():
+        if line.startswith("#"):
+            heading = line.lstrip("#").strip()
+        elif (m := re.match(r"\|\s*(\d+)\s*\|", line)) and heading:
+            totals[heading] = totals.get(heading, 0) + int(m[1])
+    return totals
+
+
+@pytest.mark.parametrize("plan", sorted((ROOT / "instructor").glob("*-seminar-plan.md")), ids=lambda p: p.stem)
+def test_seminar_plan_timings_add_up(plan):
+    totals = plan_tables(plan.read_text("utf-8"))
+    assert totals.get("Timed plan") == 90, totals
+    assert totals.get("A 60-minute version") == 60, totals
+
+
+def test_plan_tables_are_summed_per_section():
+    text = "## Timed plan\n| Minutes | A |\n|---|---|\n| 50 | x |\n| 30 | y |\n## A 60-minute version\n| 60 | z |\n"
+    assert plan_tables(text) == {"Timed plan": 80, "A 60-minute version": 60}
