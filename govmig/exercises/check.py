@@ -98,6 +98,45 @@ def _join(*parts: str | None) -> str:
     return " ".join(p for p in parts if p)
 
 
+def round_ratio(num: int, den: int, places: int) -> str:
+    """num/den rounded half away from zero to `places` decimals, in integer arithmetic
+    (so that Python and JavaScript print the same digits)."""
+    sign = "-" if num * den < 0 else ""
+    num, den = abs(num), abs(den)
+    scaled = (2 * num * 10 ** places + den) // (2 * den)
+    whole, frac = divmod(scaled, 10 ** places)
+    return f"{sign}{whole}" + (f".{frac:0{places}d}" if places else "")
+
+
+def agreement(public: dict[str, Any], canonical: str) -> dict[str, Any]:
+    """Agreement of a complete coding with the reference (from hashes and public counts).
+
+    Cohen's kappa = (p_o - p_e) / (1 - p_e), with p_o the share of items coded the same and
+    p_e = sum over codes of (student's share x reference's share); in integers:
+    (n*a - S) / (n*n - S), where a = items agreed and S = sum of the products of counts.
+    """
+    salt = public["salt"]
+    pairs = dict(part.split("=", 1) for part in canonical.split(";"))
+    n = len(public["items"])
+    same = {i["id"] for i in public["items"] if digest(salt, i["id"], pairs[i["id"]]) == i["key"]}
+    student = {o["id"]: sum(1 for v in pairs.values() if v == o["id"]) for o in public["options"]}
+    s = sum(student[o["id"]] * o["ref"] for o in public["options"])
+    per_code = [
+        (o["text"], sum(1 for i in same if pairs[i] == o["id"]), o["ref"])
+        for o in public["options"] if o["ref"] > 0
+    ]
+    return {"agreed": len(same), "total": n, "kappa_num": n * len(same) - s, "kappa_den": n * n - s,
+            "per_code": per_code}
+
+
+def agreement_message(public: dict[str, Any], canonical: str) -> str:
+    a = agreement(public, canonical)
+    kappa = (round_ratio(a["kappa_num"], a["kappa_den"], 2) if a["kappa_den"] else _fmt("kappa_undefined"))
+    codes = "; ".join(f"{text} {same} of {ref}" for text, same, ref in a["per_code"])
+    return _fmt("agreement", right=a["agreed"], total=a["total"],
+                percent=round_ratio(100 * a["agreed"], a["total"], 0), kappa=kappa, codes=codes)
+
+
 def canonical_response(public: dict[str, Any], response: Any) -> Feedback | str:
     """Turn a raw response into the canonical string that is hashed.
 
@@ -153,7 +192,8 @@ def check(public: dict[str, Any], response: Any, tried: list[str] | None = None)
 
     if digest(salt, public["id"], canonical) == public["key"]:
         explanation = unseal(public["explanation"], salt, canonical) if public.get("explanation") else None
-        return Feedback("correct", _fmt("correct"), explanation, repeated)
+        agreement = agreement_message(public, canonical) if public.get("agreement") else None
+        return Feedback("correct", _join(_fmt("correct"), agreement), explanation, repeated)
 
     if public["kind"] == "choice":
         option = next((o for o in public["options"] if o["id"] == canonical), None)
@@ -170,7 +210,8 @@ def check(public: dict[str, Any], response: Any, tried: list[str] | None = None)
     total = len(public["items"])
     names = ", ".join(f"\u201c{item['label']}\u201d" for item in wrong)
     message = _fmt("partial", right=total - len(wrong), total=total, items=names)
+    agreement = agreement_message(public, canonical) if public.get("agreement") else None
     return Feedback(
-        "partial", _join(prefix, message, hint), repeated=repeated,
+        "partial", _join(prefix, message, agreement, hint), repeated=repeated,
         wrong_items=[item["id"] for item in wrong],
     )

@@ -111,6 +111,10 @@ def compile_public(ex: dict[str, Any], chapter: str) -> dict[str, Any]:
         ]
         if ex["kind"] == "match":
             public["options"] = [{"id": o["id"], "text": o["text"]} for o in ex["options"]]
+            if ex.get("agreement"):  # how often the reference uses each option: public, needed for kappa
+                public["agreement"] = True
+                for o in public["options"]:
+                    o["ref"] = sum(1 for v in ex["answer"].values() if v == o["id"])
         else:
             public["options"] = [{"id": str(n), "text": str(n)} for n in range(1, len(ex["items"]) + 1)]
     return public

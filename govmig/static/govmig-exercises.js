@@ -102,6 +102,30 @@
     return pub.items.map(function (it) { return it.id + "=" + values[it.id]; }).join(";");
   }
 
+  // Agreement of a coding with the reference: same rules as govmig/exercises/check.py.
+  function roundRatio(num, den, places) {
+    var sign = num * den < 0 ? "-" : "", p = Math.pow(10, places);
+    num = Math.abs(num); den = Math.abs(den);
+    var scaled = Math.floor((2 * num * p + den) / (2 * den)), whole = Math.floor(scaled / p), frac = scaled % p;
+    return sign + whole + (places ? "." + ("000000" + frac).slice(-places) : "");
+  }
+  function agreementMessage(pub, canonical) {
+    var pairs = {};
+    canonical.split(";").forEach(function (p) { var k = p.indexOf("="); pairs[p.slice(0, k)] = p.slice(k + 1); });
+    var n = pub.items.length, same = {}, agreed = 0, s = 0;
+    pub.items.forEach(function (it) { if (digest(pub.salt, it.id, pairs[it.id]) === it.key) { same[it.id] = true; agreed++; } });
+    var codes = [];
+    pub.options.forEach(function (o) {
+      var mine = 0, hit = 0;
+      pub.items.forEach(function (it) { if (pairs[it.id] === o.id) { mine++; if (same[it.id]) hit++; } });
+      s += mine * o.ref;
+      if (o.ref > 0) codes.push(o.text + " " + hit + " of " + o.ref);
+    });
+    var den = n * n - s;
+    return fmt("agreement", { right: agreed, total: n, percent: roundRatio(100 * agreed, n, 0),
+      kappa: den ? roundRatio(n * agreed - s, den, 2) : fmt("kappa_undefined", {}), codes: codes.join("; ") });
+  }
+
   function check(pub, response, tried) {
     var canonical = canonicalResponse(pub, response);
     if (typeof canonical !== "string") { canonical.explanation = null; canonical.repeated = false; return canonical; }
@@ -111,7 +135,7 @@
     var prefix = repeated ? fmt("repeat", {}) : null;
     var hint = pub.hint ? fmt("hint", { hint: pub.hint }) : null;
     if (digest(pub.salt, pub.id, canonical) === pub.key) {
-      return { status: "correct", message: fmt("correct", {}), repeated: repeated,
+      return { status: "correct", message: join(fmt("correct", {}), pub.agreement ? agreementMessage(pub, canonical) : null), repeated: repeated,
         explanation: pub.explanation ? unseal(pub.explanation, pub.salt, canonical) : null };
     }
     if (pub.kind === "choice") {
@@ -124,7 +148,8 @@
     var wrong = pub.items.filter(function (it) { return digest(pub.salt, it.id, pairs[it.id]) !== it.key; });
     var names = wrong.map(function (it) { return "\u201c" + it.label + "\u201d"; }).join(", ");
     var message = fmt("partial", { right: pub.items.length - wrong.length, total: pub.items.length, items: names });
-    return { status: "partial", message: join(prefix, message, hint), repeated: repeated, explanation: null,
+    return { status: "partial", message: join(prefix, message, pub.agreement ? agreementMessage(pub, canonical) : null, hint),
+      repeated: repeated, explanation: null,
       wrongIds: wrong.map(function (it) { return it.id; }) };
   }
 
