@@ -16,7 +16,8 @@ from conftest import ROOT, SITE
 
 INSTRUCTOR = ROOT / "_build" / "instructor" / "html"
 ONLY = re.compile(r"^(`{3,}|:{3,})\{only\}[ \t]*instructor[^\n]*\n(.*?)^\1", re.M | re.S)
-EXERCISES = [ex for chapter in ("iom",) for ex in load(chapter, ROOT / "exercises" / "specs")]
+CHAPTERS = [p.stem for p in sorted((ROOT / "exercises" / "specs").glob("*.yaml")) if not p.stem.endswith("-seminar")]
+EXERCISES = [ex for chapter in CHAPTERS for ex in load(chapter, ROOT / "exercises" / "specs")]
 
 
 def instructor_blocks() -> list[str]:
@@ -64,13 +65,15 @@ def test_student_edition_holds_no_solutions_or_instructor_pages(student_text):
 def test_instructor_edition_has_solutions_notes_and_plans():
     if not (INSTRUCTOR / "index.html").is_file():
         pytest.fail("instructor edition not built: scripts/test.sh builds it (scripts/build.sh --instructor)")
-    page = (INSTRUCTOR / "chapters" / "iom" / "iom-exercises.html").read_text("utf-8")
-    for ex in EXERCISES:
-        assert ex.spec["explanation"].split(":")[0][:40].replace("'", "&#x27;") in page.replace("&#39;", "&#x27;"), ex.id
-    assert page.count('class="gm-solution"') == len(EXERCISES)
-    assert "Teaching notes" in page
-    for name in ("guide.html", "iom-seminar-plan.html"):
-        assert (INSTRUCTOR / "instructor" / name).is_file()
+    for chapter in CHAPTERS:
+        page = (INSTRUCTOR / "chapters" / chapter / f"{chapter}-exercises.html").read_text("utf-8")
+        mine = [ex for ex in EXERCISES if ex.chapter == chapter]
+        for ex in mine:
+            assert ex.spec["explanation"].split(":")[0][:40].replace("'", "&#x27;") in page.replace("&#39;", "&#x27;"), ex.id
+        assert page.count('class="gm-solution"') == len(mine), chapter
+        assert "Teaching notes" in page, chapter
+        assert (INSTRUCTOR / "instructor" / f"{chapter}-seminar-plan.html").is_file(), chapter
+    assert (INSTRUCTOR / "instructor" / "guide.html").is_file()
     assert "(instructor edition)" in (INSTRUCTOR / "intro.html").read_text("utf-8")
 
 
