@@ -7,12 +7,11 @@ from __future__ import annotations
 import re
 
 import pytest
-import yaml
 
 from govmig.exercises import load
 from govmig.exercises.static import solution_text
 
-from conftest import ROOT, SITE
+from conftest import ROOT, SITE, toc_files
 
 INSTRUCTOR = ROOT / "_build" / "instructor" / "html"
 ONLY = re.compile(r"^(`{3,}|:{3,})\{only\}[ \t]*instructor[^\n]*\n(.*?)^\1", re.M | re.S)
@@ -82,20 +81,9 @@ def test_solution_text_names_the_answer():
     assert solution_text(ex.spec).startswith("1. PICMME; 2. ICEM")
 
 
-def _files(node):
-    if isinstance(node, dict):
-        if "file" in node:
-            yield node["file"]
-        for v in node.values():
-            yield from _files(v)
-    elif isinstance(node, list):
-        for v in node:
-            yield from _files(v)
-
-
 def test_instructor_toc_contains_the_student_toc():
-    student = set(_files(yaml.safe_load((ROOT / "_toc.yml").read_text())))
-    instructor = set(_files(yaml.safe_load((ROOT / "_toc-instructor.yml").read_text())))
+    student = toc_files(ROOT / "_toc.yml")
+    instructor = toc_files(ROOT / "_toc-instructor.yml")
     assert student < instructor
     assert all(f.startswith("instructor/") for f in instructor - student)
 

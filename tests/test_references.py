@@ -7,7 +7,7 @@ import re
 import pytest
 import yaml
 
-from conftest import ROOT
+from conftest import ROOT, toc_files
 
 DOCS = [ROOT / "README.md", ROOT / "intro.md", ROOT / "data" / "README.md", ROOT / "credits.md",
         *sorted((ROOT / "chapters").rglob("*.md"))]
@@ -32,20 +32,9 @@ def test_referenced_files_exist(doc):
     assert missing == []
 
 
-def _toc_files(node):
-    if isinstance(node, dict):
-        if "file" in node:
-            yield node["file"]
-        for value in node.values():
-            yield from _toc_files(value)
-    elif isinstance(node, list):
-        for value in node:
-            yield from _toc_files(value)
-
-
 def test_toc_entries_exist_and_every_page_is_listed():
     toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    listed = {toc["root"], *_toc_files(toc)}
+    listed = {toc["root"], *toc_files(ROOT / "_toc.yml")}
     for entry in listed:
         assert any((ROOT / f"{entry}{ext}").exists() for ext in (".md", ".ipynb")), entry
     pages = {p.relative_to(ROOT).with_suffix("").as_posix()
