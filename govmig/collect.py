@@ -19,7 +19,8 @@ import altair as alt
 import pandas as pd
 
 FORMAT = "governing-migration-answers"
-STATUSES = ("correct", "partial", "wrong")
+STATUSES = ("correct", "partial", "wrong", "draft", "submitted")  # the last two: written tasks
+DONE = ("correct", "submitted")  # a written task is not marked: a full-length draft counts as done
 
 
 @dataclass
@@ -28,15 +29,25 @@ class Collection:
     skipped: list[tuple[str, str]] = field(default_factory=list)   # (file, reason)
 
     def summary(self) -> pd.DataFrame:
-        """Per exercise: students, how many right, mean attempts (struggle = not right)."""
+        """Per exercise: students, how many right, mean attempts (struggle = not right).
+
+        For a written task, "correct" counts the students who submitted a draft of the
+        required length (it is not marked); read the drafts themselves with `drafts()`."""
         if self.answers.empty:
             return pd.DataFrame(columns=["chapter", "exercise", "students", "correct", "share_correct", "mean_attempts"])
         g = self.answers.groupby(["chapter", "exercise"])
-        out = g.agg(students=("file", "nunique"), correct=("status", lambda s: int((s == "correct").sum())),
+        out = g.agg(students=("file", "nunique"), correct=("status", lambda s: int(s.isin(DONE).sum())),
                     mean_attempts=("attempts", "mean")).reset_index()
         out["share_correct"] = (out["correct"] / out["students"]).round(2)
         out["mean_attempts"] = out["mean_attempts"].round(1)
         return out[["chapter", "exercise", "students", "correct", "share_correct", "mean_attempts"]]
+
+    def drafts(self) -> pd.DataFrame:
+        """The written tasks' drafts, one row per student file and task, to read and comment on."""
+        cols = ["file", "chapter", "exercise", "status", "text"]
+        if self.answers.empty or "text" not in self.answers:
+            return pd.DataFrame(columns=cols)
+        return self.answers.loc[self.answers["text"].notna(), cols].reset_index(drop=True)
 
     def chart(self) -> alt.Chart:
         """Share of students right per exercise; exercises the class struggled with first."""
@@ -65,7 +76,9 @@ def _rows(doc: Any) -> list[dict[str, Any]]:
         attempts = entry.get("attempts")
         rows.append({"chapter": doc["chapter"], "exercise": exercise, "status": entry["status"],
                      "attempts": attempts if isinstance(attempts, int) and attempts >= 0 else None,
-                     "exported": doc.get("exported")})
+                     "exported": doc.get("exported"),
+                     "text": entry["response"] if entry["status"] in ("draft", "submitted")
+                     and isinstance(entry.get("response"), str) else None})
     return rows
 
 
@@ -84,7 +97,7 @@ def read_folder(folder: str | Path) -> Collection:
             skipped.append((path.name, str(exc)))
             continue
         rows += [{"file": path.name, **row} for row in file_rows]
-    columns = ["file", "chapter", "exercise", "status", "attempts", "exported"]
+    columns = ["file", "chapter", "exercise", "status", "attempts", "exported", "text"]
     answers = pd.DataFrame(rows, columns=columns)
     answers["attempts"] = answers["attempts"].astype("Int64")
     return Collection(answers, skipped)

@@ -59,8 +59,12 @@ def check(question_id: str, value: Any, *, quiet: bool = False) -> bool:
         feedback = Feedback("empty", "No answer yet: replace the placeholder with your code, run it, then check.")
     else:
         feedback = check_public(public, _as_response(public, value))
+    done = feedback.correct or feedback.status == "submitted"  # written tasks are not marked
     if not quiet:
-        print(("✔ " if feedback.correct else "✖ ") + feedback.message)
+        print(("✔ " if done else "✎ " if feedback.status == "draft" else "✖ ") + feedback.message)
+        if feedback.model_answer:
+            print("\nModel answer:\n" + feedback.model_answer + "\n\nRubric:")
+            print("\n".join(f"- {point}" for point in feedback.rubric or []))
         if feedback.explanation:
             print(feedback.explanation)
-    return feedback.correct
+    return done

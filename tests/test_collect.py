@@ -52,3 +52,18 @@ def test_empty_folder_and_cli(tmp_path, capsys):
     out = capsys.readouterr()
     assert "iom-ghosh" in out.out and "skipped junk.txt" in out.err
     assert main(["/no/such/folder"]) == 2
+
+
+def test_written_drafts_are_collected_to_read(tmp_path):
+    answers = {"t-statement": {"chapter": "iom", "response": "We call on states to regularise.", "status": "submitted",
+                               "attempts": 0, "updated": "t"},
+               "iom-ghosh": {"chapter": "iom", "response": "ghosh-1993", "status": "correct", "attempts": 1, "updated": "t"}}
+    (tmp_path / "a.json").write_text(json.dumps(store.export_doc("iom", answers)))
+    short = {"t-statement": dict(answers["t-statement"], response="Too short.", status="draft")}
+    (tmp_path / "b.json").write_text(json.dumps(store.export_doc("iom", short)))
+    collection = read_folder(tmp_path)
+    drafts = collection.drafts()
+    assert list(drafts["file"]) == ["a.json", "b.json"] and list(drafts["status"]) == ["submitted", "draft"]
+    assert drafts.loc[0, "text"] == "We call on states to regularise."
+    summary = collection.summary().set_index("exercise")
+    assert summary.loc["t-statement", "correct"] == 1 and summary.loc["t-statement", "students"] == 2

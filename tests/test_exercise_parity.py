@@ -14,7 +14,7 @@ from govmig.exercises import load
 from govmig.exercises.check import MESSAGES
 
 from conftest import ROOT
-from test_exercises import EXERCISES, right_answer, wrong_answer
+from test_exercises import EXERCISES, TEXT_FIXTURE, right_answer, wrong_answer
 
 JS = ROOT / "govmig" / "static" / "govmig-exercises.js"
 
@@ -24,15 +24,21 @@ const cases = JSON.parse(require('fs').readFileSync(0, 'utf8'));
 ex.setMessages(cases.messages);
 const out = cases.runs.map(run => { const tried = [];
   return run.answers.map(a => { const fb = ex.check(run.public, a, tried);
-    return {status: fb.status, message: fb.message, explanation: fb.explanation || null, repeated: !!fb.repeated}; }); });
+    return {status: fb.status, message: fb.message, explanation: fb.explanation || null, repeated: !!fb.repeated,
+            model_answer: fb.model_answer || null, rubric: fb.rubric || null}; }); });
 process.stdout.write(JSON.stringify(out));
 """
 
 
 def cases():
-    junk = [None, "", {}, "abc", "5,37", "1,300", " 7 ", "zz", {"x": "1"}]
-    for ex in EXERCISES:
-        yield ex, [right_answer(ex), wrong_answer(ex), wrong_answer(ex), *junk, right_answer(ex)]
+    junk = [None, "", {}, "abc", "5,37", "1,300", " 7 ", "zz", {"x": "1"},
+            "word\u00a0word\u2003word\tword\nword", " \u3000 "]
+    for ex in [*EXERCISES, TEXT_FIXTURE]:
+        edges = []
+        if ex.spec["kind"] == "text":  # drafts just under, at and over each word limit
+            low, high = ex.spec["min_words"], ex.spec.get("max_words", ex.spec["min_words"] + 5)
+            edges = [" ".join(["w"] * n) for n in (low - 1, low, high, high + 1)]
+        yield ex, [right_answer(ex), wrong_answer(ex), wrong_answer(ex), *junk, *edges, right_answer(ex)]
 
 
 def test_js_and_python_agree():

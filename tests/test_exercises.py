@@ -18,7 +18,11 @@ CHAPTERS = [p.stem for p in SPECS]
 
 
 def right_answer(ex: Exercise):
+    """For a written task: a draft of the right length (the model answer, trimmed to length)."""
     spec = ex.spec
+    if spec["kind"] == "text":
+        words = (spec["model_answer"].split() * spec["min_words"])[: spec.get("max_words", spec["min_words"])]
+        return " ".join(words)
     if spec["kind"] == "choice":
         return spec["answer"]
     if spec["kind"] == "number":
@@ -29,7 +33,10 @@ def right_answer(ex: Exercise):
 
 
 def wrong_answer(ex: Exercise):
+    """For a written task: a draft that is too short."""
     spec = ex.spec
+    if spec["kind"] == "text":
+        return " ".join(["migrants"] * (spec["min_words"] - 1))
     if spec["kind"] == "choice":
         return next(o["id"] for o in spec["options"] if o["id"] != spec["answer"])
     if spec["kind"] == "number":
@@ -58,7 +65,17 @@ def test_there_are_exercises_of_several_kinds():
     assert len(iom) >= 6 and len({ex.spec["kind"] for ex in iom}) >= 3
 
 
-@pytest.mark.parametrize("ex", EXERCISES, ids=IDS)
+# A written task that does not depend on any chapter's spec, so that these tests always run.
+TEXT_FIXTURE = Exercise(validate({"chapter": "t", "exercises": [{
+    "id": "t-statement", "kind": "text", "title": "Draft", "prompt": "Draft a short statement.",
+    "min_words": 12, "max_words": 40, "hint": "Name one demand.", "explanation": "Compare the two drafts.",
+    "model_answer": "First paragraph of the model statement, with a demand.\n\nSecond paragraph: who we speak for.",
+    "rubric": ["Names one demand.", "Says who speaks."]}]})["exercises"][0], "t")
+MARKED = [ex for ex in EXERCISES if ex.spec["kind"] != "text"]
+WRITTEN = [TEXT_FIXTURE] + [ex for ex in EXERCISES if ex.spec["kind"] == "text"]
+
+
+@pytest.mark.parametrize("ex", MARKED, ids=[ex.id for ex in MARKED])
 def test_right_answer_is_correct_and_explained(ex):
     fb = ex.check(right_answer(ex))
     assert fb.status == "correct" and fb.message.startswith("Correct.")
@@ -66,7 +83,38 @@ def test_right_answer_is_correct_and_explained(ex):
     assert fb.explanation == ex.spec["explanation"]
 
 
-@pytest.mark.parametrize("ex", EXERCISES, ids=IDS)
+@pytest.mark.parametrize("ex", WRITTEN, ids=[ex.id for ex in WRITTEN])
+def test_written_task_reveals_model_and_rubric_only_for_a_full_draft(ex):
+    spec = ex.spec
+    short = ex.check(wrong_answer(ex))
+    assert short.status == "draft" and f"{spec['min_words'] - 1} words" in short.message
+    assert short.model_answer is None and short.rubric is None and short.explanation is None
+    done = ex.check(right_answer(ex))
+    assert done.status == "submitted" and not done.correct
+    assert (done.model_answer, done.rubric, done.explanation) == (spec["model_answer"], spec["rubric"], spec["explanation"])
+    if spec.get("max_words"):
+        long = ex.check(" ".join(["word"] * (spec["max_words"] + 1)))
+        assert long.status == "draft" and long.model_answer is None
+    public, html = json.dumps(ex.public, ensure_ascii=False), ex.html()
+    for text in [spec["model_answer"], *spec["rubric"]]:
+        assert text not in public and text not in html
+
+
+def test_written_task_spec_rules():
+    doc = {"chapter": "t", "exercises": [{"id": "t-w", "kind": "text", "title": "T", "prompt": "P", "explanation": "E",
+                                          "min_words": 50, "max_words": 20, "model_answer": "M", "rubric": ["R"]}]}
+    with pytest.raises(SpecError, match="max_words"):
+        validate(copy.deepcopy(doc))
+    doc["exercises"][0].update(max_words=80, answer="x")
+    with pytest.raises(SpecError):
+        validate(copy.deepcopy(doc))
+    del doc["exercises"][0]["answer"]
+    del doc["exercises"][0]["rubric"]
+    with pytest.raises(SpecError):
+        validate(doc)
+
+
+@pytest.mark.parametrize("ex", MARKED, ids=[ex.id for ex in MARKED])
 def test_wrong_answer_gets_feedback_not_the_answer(ex):
     fb = ex.check(wrong_answer(ex))
     assert fb.status in ("wrong", "partial")
@@ -84,7 +132,7 @@ def test_empty_answer_is_prompted(ex, empty):
     assert fb.status == "empty" and fb.message
 
 
-@pytest.mark.parametrize("ex", EXERCISES, ids=IDS)
+@pytest.mark.parametrize("ex", MARKED, ids=[ex.id for ex in MARKED])
 def test_repeated_answer_is_pointed_out(ex):
     tried: list[str] = []
     first = ex.check(wrong_answer(ex), tried)

@@ -106,6 +106,8 @@ def answer(form, ex, response):
         form.locator(f"input[value='{response}']").check()
     elif kind == "number":
         form.locator("input[name=value]").fill(response)
+    elif kind == "text":
+        form.locator("textarea[name=value]").fill(response)
     else:
         for item, value in response.items():
             form.locator(f"select[name='{item}']").select_option(value)
@@ -124,12 +126,15 @@ def test_static_exercise_answers_like_the_checker_and_persists(browser, page_at,
     assert ex.check(None).message in form.locator(".gm-feedback").inner_text()
     assert ex.check(wrong_answer(ex)).message in answer(form, ex, wrong_answer(ex))
     text = answer(form, ex, right_answer(ex))
-    assert "Correct." in text and ex.spec["explanation"] in text
+    done = "Submitted" if ex.spec["kind"] == "text" else "Correct."
+    assert done in text and ex.spec["explanation"] in text
+    if ex.spec["kind"] == "text":
+        assert ex.spec["rubric"][0] in text and ex.spec["model_answer"].split("\n\n")[0].strip() in text
     page.reload(wait_until="networkidle")
     form = page.locator(f"form#{ex.id}")
     assert MESSAGES["restored"] in form.locator(".gm-feedback").inner_text()
     form.locator("button.gm-check").click()
-    assert "Correct." in form.locator(".gm-feedback").inner_text()
+    assert done in form.locator(".gm-feedback").inner_text()
     assert page.errors == [] and page.offsite == []
 
 

@@ -9,7 +9,7 @@ import pytest
 from govmig.exercises import load, store
 
 from conftest import ROOT
-from test_exercises import EXERCISES, right_answer, wrong_answer
+from test_exercises import EXERCISES, TEXT_FIXTURE, right_answer, wrong_answer
 
 
 def fill(widget, answer):
@@ -20,11 +20,32 @@ def fill(widget, answer):
 def test_widget_checks_like_the_checker(ex):
     w = ex.widget()
     assert w.check().status == "empty" and "role=\"status\"" in w.feedback.value
+    if ex.spec["kind"] == "text":
+        return check_written(ex, w)
     fill(w, wrong_answer(ex))
     assert w.check().status in ("wrong", "partial")
     fill(w, right_answer(ex))
     fb = w.check()
     assert fb.correct and "Correct." in w.feedback.value
+
+
+def check_written(ex, w):
+    fill(w, wrong_answer(ex))
+    assert w.check().status == "draft" and "Model answer" not in w.feedback.value
+    fill(w, right_answer(ex))
+    assert w.check().status == "submitted"
+    assert "Model answer" in w.feedback.value and "Rubric" in w.feedback.value
+    first = ex.spec["model_answer"].split("\n\n")[0]
+    assert first.replace("'", "&#x27;").replace('"', "&quot;")[:40] in w.feedback.value
+
+
+def test_written_task_widget_keeps_a_short_draft(tmp_path):
+    w = TEXT_FIXTURE.widget()
+    check_written(TEXT_FIXTURE, w)
+    fill(w, "a first short draft")
+    w.check()
+    again = TEXT_FIXTURE.widget()
+    assert again.response() == "a first short draft" and "restored" in again.feedback.value
 
 
 def test_answers_survive_a_reload(tmp_path, monkeypatch):

@@ -30,11 +30,13 @@ _NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)$")
 class Feedback:
     """The outcome of one check: a status and the message shown to the student."""
 
-    status: str  # empty | invalid | correct | partial | wrong
+    status: str  # empty | invalid | correct | partial | wrong; text tasks: draft | submitted
     message: str
     explanation: str | None = None
     repeated: bool = False
     wrong_items: list[str] = field(default_factory=list)
+    model_answer: str | None = None  # text tasks, once submitted
+    rubric: list[str] | None = None
 
     @property
     def correct(self) -> bool:
@@ -46,6 +48,8 @@ class Feedback:
             "message": self.message,
             "explanation": self.explanation,
             "repeated": self.repeated,
+            "model_answer": self.model_answer,
+            "rubric": self.rubric,
         }
 
 
@@ -137,6 +141,36 @@ def agreement_message(public: dict[str, Any], canonical: str) -> str:
                 percent=round_ratio(100 * a["agreed"], a["total"], 0), kappa=kappa, codes=codes)
 
 
+TEXT_SEAL = "text"  # the fixed key of written tasks' reveal (obscured, not locked: see spec.py)
+
+# Word separators, spelt out so that Python and JavaScript count the same words.
+_SPACE = "\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+_WORD = re.compile(f"[^{_SPACE}]+")
+
+
+def count_words(text: str) -> int:
+    return len(_WORD.findall(text))
+
+
+def check_text(public: dict[str, Any], response: Any) -> Feedback:
+    """A written task: say whether the draft has the right length; once it has, reveal
+    the model answer and the rubric. Drafts are never marked right or wrong."""
+    text = response if isinstance(response, str) else ""
+    words = count_words(text)
+    if words == 0:
+        return Feedback("empty", _fmt("empty_text"))
+    hint = _fmt("hint", hint=public["hint"]) if public.get("hint") else None
+    if words < public["min_words"]:
+        return Feedback("draft", _join(_fmt("text_short", words=words, min=public["min_words"]), hint))
+    if public.get("max_words") and words > public["max_words"]:
+        return Feedback("draft", _fmt("text_long", words=words, max=public["max_words"]))
+    salt, key = public["salt"], TEXT_SEAL
+    return Feedback("submitted", _fmt("text_submitted", words=words),
+                    explanation=unseal(public["explanation"], salt, key),
+                    model_answer=unseal(public["model_answer"], salt, key),
+                    rubric=[unseal(r, salt, key) for r in public["rubric"]])
+
+
 def canonical_response(public: dict[str, Any], response: Any) -> Feedback | str:
     """Turn a raw response into the canonical string that is hashed.
 
@@ -179,6 +213,8 @@ def check(public: dict[str, Any], response: Any, tried: list[str] | None = None)
     `tried` is the list of canonical answers already checked (it is updated),
     so that a repeated answer is pointed out.
     """
+    if public["kind"] == "text":
+        return check_text(public, response)
     salt = public["salt"]
     canonical = canonical_response(public, response)
     if isinstance(canonical, Feedback):

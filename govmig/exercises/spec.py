@@ -11,7 +11,7 @@ from typing import Any
 import jsonschema
 import yaml
 
-from .check import canonical_number, digest, seal
+from .check import TEXT_SEAL, canonical_number, digest, seal
 
 BOOK_SALT = "governing-migration"
 
@@ -28,6 +28,9 @@ def schema() -> dict[str, Any]:
 def _consistency(ex: dict[str, Any]) -> list[str]:
     """Checks the schema cannot express: answers refer to ids that exist."""
     problems = []
+    if ex["kind"] == "text":
+        low, high = ex["min_words"], ex.get("max_words", ex["min_words"])
+        return [] if high >= low else ["max_words is smaller than min_words"]
     kind, ans = ex["kind"], ex["answer"]
     option_ids = [o["id"] for o in ex.get("options", [])]
     item_ids = [i["id"] for i in ex.get("items", [])]
@@ -81,6 +84,20 @@ def canonical_answer(ex: dict[str, Any]) -> str:
 def compile_public(ex: dict[str, Any], chapter: str) -> dict[str, Any]:
     """The form that static pages carry: texts, hints and hashes, no answers."""
     salt = digest(BOOK_SALT, ex["id"])[:16]
+    if ex["kind"] == "text":
+        # Any draft of the right length reveals the model answer, so nothing can be locked
+        # with a hash; the texts are sealed with a fixed key only to keep them out of the
+        # page's readable text (and of search), like a folded answer sheet.
+        public = {"id": ex["id"], "chapter": chapter, "kind": "text", "title": ex["title"],
+                  "prompt": ex["prompt"], "salt": salt, "min_words": ex["min_words"],
+                  "explanation": seal(ex["explanation"], salt, TEXT_SEAL),
+                  "model_answer": seal(ex["model_answer"], salt, TEXT_SEAL),
+                  "rubric": [seal(r, salt, TEXT_SEAL) for r in ex["rubric"]]}
+        if ex.get("max_words"):
+            public["max_words"] = ex["max_words"]
+        if ex.get("hint"):
+            public["hint"] = ex["hint"]
+        return public
     canonical = canonical_answer(ex)
     public: dict[str, Any] = {
         "id": ex["id"],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from html import escape
 from typing import Any
 
@@ -35,7 +36,17 @@ def _controls(public: dict[str, Any]) -> str:
             f'<div class="gm-number"><label for="{ex_id}-value">Your answer{unit}</label>'
             f'<input type="text" inputmode="decimal" autocomplete="off" id="{ex_id}-value" name="value"></div>'
         )
+    if kind == "text":
+        return (
+            f'<div class="gm-text"><label for="{ex_id}-value">Your draft ({_length(public)})</label>'
+            f'<textarea id="{ex_id}-value" name="value" rows="8" spellcheck="true"></textarea></div>'
+        )
     return "".join(_select(public, item, n) for n, item in enumerate(public["items"], start=1))
+
+
+def _length(public: dict[str, Any]) -> str:
+    low, high = public["min_words"], public.get("max_words")
+    return f"{low} to {high} words" if high else f"at least {low} words"
 
 
 def render(public: dict[str, Any]) -> str:
@@ -55,8 +66,15 @@ def render(public: dict[str, Any]) -> str:
     )
 
 
+def paragraphs(text: str) -> list[str]:
+    """A plain text's paragraphs (a blank line separates them)."""
+    return [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
+
+
 def solution_text(spec: dict[str, Any]) -> str:
     """The right answer in words (instructor edition only)."""
+    if spec["kind"] == "text":
+        return spec["model_answer"]
     kind, ans = spec["kind"], spec["answer"]
     if kind == "choice":
         return next(o["text"] for o in spec["options"] if o["id"] == ans)
@@ -70,6 +88,15 @@ def solution_text(spec: dict[str, Any]) -> str:
 
 
 def render_solution(spec: dict[str, Any]) -> str:
+    if spec["kind"] == "text":
+        return (
+            '<details class="gm-solution"><summary>Model answer and rubric (instructor edition)</summary>'
+            + "".join(f"<p>{escape(p)}</p>" for p in paragraphs(spec["model_answer"]))
+            + "<p><strong>Rubric:</strong></p><ul>" + "".join(f"<li>{escape(r)}</li>" for r in spec["rubric"]) + "</ul>"
+            + f"<p>{escape(spec['explanation'])}</p>"
+            + (f'<p class="gm-source">Source: {escape(spec["source"])}</p>' if spec.get("source") else "")
+            + "</details>"
+        )
     return (
         '<details class="gm-solution"><summary>Solution (instructor edition)</summary>'
         f"<p><strong>Answer:</strong> {escape(solution_text(spec))}</p>"

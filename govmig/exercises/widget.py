@@ -9,12 +9,15 @@ import ipywidgets as w
 
 from . import store
 from .check import MESSAGES, Feedback
+from .static import paragraphs
 
 if TYPE_CHECKING:
     from . import Exercise
 
-_STATUS_CLASS = {"correct": "gm-ok", "partial": "gm-partial", "wrong": "gm-wrong", "empty": "gm-info", "invalid": "gm-info"}
-_ICON = {"correct": "\u2714 ", "partial": "\u25d1 ", "wrong": "\u2716 ", "empty": "\u2139 ", "invalid": "\u2139 "}
+_STATUS_CLASS = {"correct": "gm-ok", "partial": "gm-partial", "wrong": "gm-wrong", "empty": "gm-info", "invalid": "gm-info",
+                 "draft": "gm-info", "submitted": "gm-ok"}
+_ICON = {"correct": "\u2714 ", "partial": "\u25d1 ", "wrong": "\u2716 ", "empty": "\u2139 ", "invalid": "\u2139 ",
+         "draft": "\u270e ", "submitted": "\u2714 "}
 
 
 def feedback_html(fb: Feedback | None, note: str = "") -> str:
@@ -23,6 +26,12 @@ def feedback_html(fb: Feedback | None, note: str = "") -> str:
         body = escape(note)
     else:
         body = f"<strong>{_ICON[fb.status]}</strong>{escape(fb.message)}"
+        if fb.model_answer:
+            body += "<p><strong>Model answer</strong></p>" + "".join(
+                f"<p>{escape(p)}</p>" for p in paragraphs(fb.model_answer))
+        if fb.rubric:
+            body += "<p><strong>Rubric: check your draft against each point</strong></p><ul>" + "".join(
+                f"<li>{escape(r)}</li>" for r in fb.rubric) + "</ul>"
         if fb.explanation:
             body += f"<br>{escape(fb.explanation)}"
     return f'<div role="status" aria-live="polite" class="gm-feedback">{body}</div>'
@@ -43,6 +52,12 @@ class ExerciseWidget(w.VBox):
                                    layout=wide, description="Answer:")
             self.inputs["value"] = radio
             rows.append(radio)
+        elif pub["kind"] == "text":
+            low, high = pub["min_words"], pub.get("max_words")
+            area = w.Textarea(placeholder=f"Your draft ({low} to {high} words)" if high else f"Your draft (at least {low} words)",
+                              layout=w.Layout(width="100%", height="12em"))
+            self.inputs["value"] = area
+            rows.append(area)
         elif pub["kind"] == "number":
             unit = f" ({pub['unit']})" if pub.get("unit") else ""
             box = w.Text(description=f"Your answer{unit}:", style={"description_width": "initial"})
@@ -66,7 +81,7 @@ class ExerciseWidget(w.VBox):
 
     def response(self) -> Any:
         kind = self.exercise.public["kind"]
-        if kind in ("choice", "number"):
+        if kind in ("choice", "number", "text"):
             return self.inputs["value"].value
         return {item: dd.value for item, dd in self.inputs.items()}
 
@@ -75,7 +90,7 @@ class ExerciseWidget(w.VBox):
         if kind == "choice":
             ids = [o["id"] for o in self.exercise.public["options"]]
             self.inputs["value"].value = response if response in ids else None
-        elif kind == "number":
+        elif kind in ("number", "text"):
             self.inputs["value"].value = "" if response is None else str(response)
         else:
             allowed = {o["id"] for o in self.exercise.public["options"]}

@@ -126,7 +126,23 @@
       kappa: den ? roundRatio(n * agreed - s, den, 2) : fmt("kappa_undefined", {}), codes: codes.join("; ") });
   }
 
+  // Written tasks: same rules as check_text in check.py.
+  var WORD = /[^\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+/g;
+  function countWords(text) { return (text.match(WORD) || []).length; }
+  function checkText(pub, response) {
+    var words = countWords(typeof response === "string" ? response : "");
+    var none = { explanation: null, repeated: false, model_answer: null, rubric: null };
+    function fb(status, message) { return Object.assign({ status: status, message: message }, none); }
+    if (words === 0) return fb("empty", fmt("empty_text", {}));
+    if (words < pub.min_words) return fb("draft", join(fmt("text_short", { words: words, min: pub.min_words }), pub.hint ? fmt("hint", { hint: pub.hint }) : null));
+    if (pub.max_words && words > pub.max_words) return fb("draft", fmt("text_long", { words: words, max: pub.max_words }));
+    var open = function (s) { return unseal(s, pub.salt, "text"); };
+    return { status: "submitted", message: fmt("text_submitted", { words: words }), repeated: false,
+      explanation: open(pub.explanation), model_answer: open(pub.model_answer), rubric: pub.rubric.map(open) };
+  }
+
   function check(pub, response, tried) {
+    if (pub.kind === "text") return checkText(pub, response);
     var canonical = canonicalResponse(pub, response);
     if (typeof canonical !== "string") { canonical.explanation = null; canonical.repeated = false; return canonical; }
     tried = tried || [];
@@ -159,7 +175,8 @@
   root.GovmigExercises = api;
 
   // --- the page: bind every form, restore saved answers.
-  var STORE = "govmig:answers", ICON = { correct: "\u2714 ", partial: "\u25d1 ", wrong: "\u2716 ", empty: "\u2139 ", invalid: "\u2139 " };
+  var STORE = "govmig:answers", ICON = { correct: "\u2714 ", partial: "\u25d1 ", wrong: "\u2716 ", empty: "\u2139 ", invalid: "\u2139 ",
+    draft: "\u270e ", submitted: "\u2714 " };
   function readStore() {
     try { var doc = JSON.parse(root.localStorage.getItem(STORE) || "{}"); return doc && typeof doc.answers === "object" && doc.answers ? doc.answers : {}; }
     catch (e) { return {}; }
@@ -170,11 +187,13 @@
   function responseOf(form, pub) {
     if (pub.kind === "choice") { var c = form.querySelector("input[type=radio]:checked"); return c ? c.value : null; }
     if (pub.kind === "number") return form.querySelector("input[name=value]").value;
+    if (pub.kind === "text") return form.querySelector("textarea[name=value]").value;
     var r = {}; form.querySelectorAll("select").forEach(function (s) { r[s.name] = s.value; }); return r;
   }
   function setResponse(form, pub, response) {
     if (pub.kind === "choice") form.querySelectorAll("input[type=radio]").forEach(function (i) { i.checked = i.value === response; });
     else if (pub.kind === "number") form.querySelector("input[name=value]").value = response == null ? "" : String(response);
+    else if (pub.kind === "text") form.querySelector("textarea[name=value]").value = typeof response === "string" ? response : "";
     else form.querySelectorAll("select").forEach(function (s) {
       var v = response && typeof response === "object" ? response[s.name] : "";
       s.value = Array.prototype.some.call(s.options, function (o) { return o.value === v; }) ? v : "";
@@ -187,6 +206,15 @@
     if (!fb) { box.textContent = note || ""; return; }
     var strong = document.createElement("strong"); strong.textContent = ICON[fb.status];
     box.appendChild(strong); box.appendChild(document.createTextNode(fb.message));
+    if (fb.model_answer) {
+      var model = document.createElement("div"); model.className = "gm-model";
+      var h = document.createElement("h4"); h.textContent = "Model answer"; model.appendChild(h);
+      fb.model_answer.split(/\n\s*\n/).forEach(function (t) { if (t.trim()) { var q = document.createElement("p"); q.textContent = t.trim(); model.appendChild(q); } });
+      var r = document.createElement("h4"); r.textContent = "Rubric: check your draft against each point"; model.appendChild(r);
+      var ul = document.createElement("ul");
+      fb.rubric.forEach(function (t) { var li = document.createElement("li"); li.textContent = t; ul.appendChild(li); });
+      model.appendChild(ul); box.appendChild(model);
+    }
     if (fb.explanation) { var p = document.createElement("p"); p.className = "gm-explanation"; p.textContent = fb.explanation; box.appendChild(p); }
     if (fb.wrongIds) form.querySelectorAll("select").forEach(function (s) { s.setAttribute("aria-invalid", fb.wrongIds.indexOf(s.name) >= 0 ? "true" : "false"); });
   }
