@@ -50,14 +50,28 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="session")
-def server(site):
-    handler = functools.partial(_Quiet, directory=str(site))
+def _serve(directory: Path):
+    handler = functools.partial(_Quiet, directory=str(directory))
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{httpd.server_address[1]}"
     httpd.shutdown()
+
+
+@pytest.fixture(scope="session")
+def server(site):
+    yield from _serve(site)
+
+
+INSTRUCTOR_SITE = ROOT / "_build" / "instructor" / "html"
+
+
+@pytest.fixture(scope="session")
+def instructor_server():
+    if not (INSTRUCTOR_SITE / "index.html").is_file():
+        pytest.fail("instructor edition not built: scripts/test.sh builds it (scripts/build.sh --instructor)")
+    yield from _serve(INSTRUCTOR_SITE)
 
 
 @pytest.fixture(scope="session")

@@ -9,7 +9,7 @@ import pytest
 from govmig.exercises import load
 from govmig.exercises.check import MESSAGES
 
-from conftest import ROOT, SITE
+from conftest import INSTRUCTOR_SITE, ROOT, SITE
 from test_exercises import right_answer, wrong_answer
 
 pytestmark = pytest.mark.browser
@@ -23,7 +23,7 @@ def page_at(browser, server):
     """Open a page at phone width; record console errors and off-site requests."""
     opened = []
 
-    def open_page(path: str, context=None):
+    def open_page(path: str, context=None, base: str | None = None):
         ctx = context or browser.new_context(viewport={"width": 390, "height": 844})
         page = ctx.new_page()
         page.errors, page.offsite = [], []
@@ -36,7 +36,7 @@ def page_at(browser, server):
                 return r.abort()
             return r.continue_()
         page.route("**/*", route)
-        page.goto(f"{server}/{path}", wait_until="networkidle")
+        page.goto(f"{base or server}/{path}", wait_until="networkidle")
         opened.append(ctx)
         return page
 
@@ -82,6 +82,27 @@ def test_every_chart_draws_marks_and_is_described(page_at, path):
 @pytest.mark.parametrize("path", PAGES)
 def test_axe_finds_no_serious_violation(page_at, path):
     page = page_at(path)
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    bad = [f"{v['id']} ({v['impact']}): {v['nodes'][0]['html'][:120]}"
+           for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    assert bad == []
+
+
+# Pages that differ in the instructor edition: its own pages, and exercise pages with solutions.
+INSTRUCTOR_PAGES = sorted(
+    p.relative_to(INSTRUCTOR_SITE).as_posix() for p in INSTRUCTOR_SITE.glob("instructor/*.html")
+) + [p.replace(".html", "") + ".html" for p in PAGES if p.endswith("-exercises.html")]
+
+
+def test_instructor_pages_were_found():
+    assert "instructor/guide.html" in INSTRUCTOR_PAGES and len(INSTRUCTOR_PAGES) >= 7
+
+
+@pytest.mark.parametrize("path", INSTRUCTOR_PAGES)
+def test_axe_on_instructor_pages(page_at, instructor_server, path):
+    page = page_at(path, base=instructor_server)
+    assert page.offsite == [] and page.errors == []
     page.add_script_tag(path=str(AXE))
     result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
     bad = [f"{v['id']} ({v['impact']}): {v['nodes'][0]['html'][:120]}"
