@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import textwrap
 from html import escape
 from typing import Any
 
@@ -47,6 +48,35 @@ def description(spec: dict[str, Any]) -> str:
     return str(spec.get("description") or "").strip()
 
 
+# Longest title and subtitle lines that fit a phone (about 340 px at the theme's sizes).
+TITLE_CHARS, SUBTITLE_CHARS = 36, 46
+
+
+def _lines(text: Any, width: int) -> Any:
+    """Break a long title, or each line of one, at spaces (Vega draws a list as lines)."""
+    if isinstance(text, list):
+        lines = []
+        for line in text:
+            wrapped = _lines(line, width)
+            lines += wrapped if isinstance(wrapped, list) else [wrapped]
+        return lines if len(lines) != len(text) else text
+    if not isinstance(text, str) or len(text) <= width:
+        return text
+    return textwrap.wrap(text, width, break_long_words=False) or text
+
+
+def _wrap_title(spec: dict[str, Any]) -> dict[str, Any]:
+    title = spec.get("title")
+    if isinstance(title, str):
+        title = {"text": title}
+    if not isinstance(title, dict):
+        return spec
+    title = {**title, "text": _lines(title.get("text"), TITLE_CHARS)}
+    if "subtitle" in title:
+        title["subtitle"] = _lines(title["subtitle"], SUBTITLE_CHARS)
+    return {**spec, "title": title}
+
+
 def _responsive(spec: dict[str, Any]) -> dict[str, Any]:
     """Single views without a set width fill their container (readable on a phone)."""
     composite = any(k in spec for k in ("hconcat", "vconcat", "concat", "facet", "repeat"))
@@ -75,7 +105,7 @@ def static_html(spec: dict[str, Any], div_id: str) -> str:
 
 
 def render(spec: dict[str, Any], **metadata: Any) -> dict[str, str]:
-    spec = _responsive(spec)
+    spec = _wrap_title(_responsive(spec))
     div_id = chart_id(spec)
     desc = description(spec)
     if render_mode() == "static":

@@ -21,6 +21,9 @@ from pathlib import Path
 from typing import Any
 
 from sphinx.application import Sphinx
+from sphinx.util import logging
+
+logger = logging.getLogger(__name__)
 from sphinx.errors import ExtensionError
 
 from . import RENDER_ENV, __version__, edition
@@ -57,6 +60,7 @@ def _launch_buttons(config: Any) -> None:
 def _on_config(app: Sphinx, config: Any) -> None:
     os.environ[RENDER_ENV] = "static"
     config.govmig_fingerprint = _fingerprint()
+    _refresh_execution_cache(app, config.govmig_fingerprint)
     # The edition (GOVMIG_EDITION) is a Sphinx tag, for {only} instructor blocks, and a
     # config value, so that switching editions rewrites every page.
     config.govmig_edition = edition()
@@ -141,6 +145,20 @@ def _on_finished(app: Sphinx, exception: Exception | None) -> None:
         for name in ("LICENSE", "LICENSE.txt", "LICENSE.md"):
             if (modules / pkg / name).is_file():
                 _copy_if_changed(modules / pkg / name, vendor / "licenses" / f"{pkg.replace('/', '_')}-{name}")
+
+
+def _refresh_execution_cache(app: Sphinx, fingerprint: str) -> None:
+    """Notebooks import this package, but myst-nb's cache is keyed on their code cells
+    only: when the package changes, drop the cache so that every notebook runs again."""
+    build = Path(app.outdir).parent
+    cache, stamp = build / ".jupyter_cache", build / ".govmig-fingerprint"
+    old = stamp.read_text("utf-8") if stamp.is_file() else None
+    if old != fingerprint:
+        if cache.is_dir():
+            logger.info("govmig changed since the last build: notebooks will run again")
+            shutil.rmtree(cache)
+        build.mkdir(parents=True, exist_ok=True)
+        stamp.write_text(fingerprint, "utf-8")
 
 
 def _fingerprint() -> str:

@@ -79,6 +79,26 @@ def test_every_chart_draws_marks_and_is_described(page_at, path):
     assert page.locator("details.gm-chart-description p").count() == charts.count()
 
 
+FITS = """() => [...document.querySelectorAll('[data-gm-chart]')].map(el => {
+  const box = el.getBoundingClientRect(), svg = el.querySelector('svg').getBoundingClientRect();
+  const out = [...el.querySelectorAll('svg text')].filter(t => {
+    const r = t.getBoundingClientRect();
+    return r.width > 0 && (r.right > box.right + 1 || r.left < box.left - 1);
+  }).map(t => t.textContent);
+  return {chart: el.id, cut_text: out, too_wide: svg.width > box.width + 1};
+})"""
+
+
+@pytest.mark.parametrize("path", [p for p in PAGES if "data-gm-chart=" in (SITE / p).read_text("utf-8")])
+def test_charts_fit_a_phone_screen(page_at, path):
+    """At 390 px no title, label or legend runs outside the chart's box (it would be cut off)."""
+    page = page_at(path)
+    page.wait_for_function("[...document.querySelectorAll('[data-gm-chart]')]"
+                           ".every(el => el.getAttribute('data-gm-drawn') === 'true')", timeout=15000)
+    bad = [r for r in page.evaluate(FITS) if r["cut_text"] or r["too_wide"]]
+    assert bad == []
+
+
 @pytest.mark.parametrize("path", PAGES)
 def test_axe_finds_no_serious_violation(page_at, path):
     page = page_at(path)
