@@ -104,3 +104,21 @@ def test_bad_value_violating_a_constraint_is_reported(copy):
 def test_unknown_table_lists_known_ones():
     with pytest.raises(KeyError, match="iom_names"):
         load("no_such_table", DATA / "datapackage.json")
+
+
+def test_tables_that_refer_to_others_declare_foreign_keys():
+    """Keys between tables are declared, so the package validation checks them."""
+    declared = {(r["name"], fk["reference"]["resource"])
+                for r in DESCRIPTOR["resources"] for fk in r["schema"].get("foreignKeys", [])}
+    assert ("partnership_coding", "partnership_statements") in declared
+    assert ("partnership_coding", "partnership_codebook") in declared
+
+
+def test_a_broken_key_between_tables_is_caught(copy):
+    def orphan(rows):
+        rows[1][rows[0].index("statement_id")] = "ps99"
+    _rewrite(copy / "partnership_coding.csv", orphan)
+    report = Package(str(copy / "datapackage.json")).validate()
+    assert not report.valid
+    assert any(e[1] == "foreign-key" for e in report.flatten(["rowNumber", "type"]))
+    assert len(load("partnership_coding", copy / "datapackage.json")) > 0  # one table alone still loads

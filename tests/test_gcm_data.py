@@ -1,0 +1,117 @@
+"""Chapter 4 data: the GA vote on the Global Compact, ICRMW status, countries, objectives.
+
+Each check repeats a count that the data package, the notebooks or the source texts
+rely on, so that a changed or corrupted CSV fails here first.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from govmig.data import load
+
+from conftest import ROOT
+
+PACKAGE = ROOT / "data" / "datapackage.json"
+
+
+@pytest.fixture(scope="module")
+def tables():
+    names = ["gcm_objectives", "gcm_vote", "gcm_vote_not_recorded", "icrmw_status",
+             "icrmw_dates_2009", "countries", "un_member_states", "oecd_members"]
+    return {name: load(name, PACKAGE) for name in names}
+
+
+def test_ga_vote_is_152_yes_5_no_12_abstain(tables):
+    counts = tables["gcm_vote"]["vote"].value_counts().to_dict()
+    assert counts == {"yes": 152, "no": 5, "abstain": 12}
+    assert set(tables["gcm_vote"]["rcid"]) == {6140}
+    assert set(tables["gcm_vote"]["date"].dt.strftime("%Y-%m-%d")) == {"2018-12-19"}
+
+
+def test_the_five_no_votes(tables):
+    vote = tables["gcm_vote"]
+    assert set(vote.loc[vote["vote"] == "no", "iso3"]) == {"CZE", "HUN", "ISR", "POL", "USA"}
+
+
+def test_vote_and_not_recorded_cover_the_193_un_members(tables):
+    voted = set(tables["gcm_vote"]["iso3"])
+    not_recorded = set(tables["gcm_vote_not_recorded"]["iso3"])
+    members = set(tables["un_member_states"]["iso3"])
+    assert len(tables["gcm_vote"]) + len(tables["gcm_vote_not_recorded"]) == 193
+    assert not voted & not_recorded
+    assert voted | not_recorded == members and len(members) == 193
+    assert (tables["un_member_states"]["un_member_since"] <= 2018).all()
+
+
+def test_icrmw_54_parties_by_2018_and_24_by_2003(tables):
+    status = tables["icrmw_status"]
+    parties = status[status["status"] == "state party"]
+    assert len(status) == 193 and set(status["iso3"]) == set(tables["un_member_states"]["iso3"])
+    assert status["status"].value_counts().to_dict() == {"no action": 125, "state party": 57, "signatory state": 11}
+    assert parties["year_ratification_or_accession"].notna().all()
+    assert status.loc[status["status"] != "state party", "year_ratification_or_accession"].isna().all()
+    assert (parties["year_ratification_or_accession"] <= 2018).sum() == 54
+    assert (parties["year_ratification_or_accession"] <= 2003).sum() == 24
+
+
+def test_icrmw_years_agree_with_the_2009_dates(tables):
+    years = tables["icrmw_status"].set_index("iso3")["year_ratification_or_accession"]
+    dated = tables["icrmw_dates_2009"].dropna(subset=["iso3", "ratification_accession_date"])
+    assert len(dated) == 41
+    assert (dated["ratification_accession_date"].dt.year.to_numpy() == years.loc[dated["iso3"]].to_numpy()).all()
+
+
+def test_23_objectives_numbered_1_to_23_with_unique_titles(tables):
+    objectives = tables["gcm_objectives"]
+    assert sorted(objectives["objective"]) == list(range(1, 24))
+    assert objectives["title"].is_unique and objectives["short_label_un_network"].is_unique
+    assert objectives["title"].str.len().min() > 20
+
+
+def test_every_objective_is_in_one_round_table(tables):
+    objectives = tables["gcm_objectives"].set_index("objective")
+    groups = objectives.groupby("imrf_round_table").groups
+    assert {k: sorted(v) for k, v in groups.items()} == {
+        1: [2, 5, 6, 12, 18], 2: [4, 8, 9, 10, 11, 13, 21], 3: [14, 15, 16, 19, 20, 22], 4: [1, 3, 7, 17, 23]}
+    assert (objectives["theme"] == "IMRF round table " + objectives["imrf_round_table"].astype(str)).all()
+    assert objectives.loc[objectives["imrf_round_table"] == 4, "theme_source"].str.startswith("derived").all()
+
+
+@pytest.mark.parametrize("name", ["gcm_vote", "gcm_vote_not_recorded", "icrmw_status", "icrmw_dates_2009",
+                                  "un_member_states", "oecd_members"])
+def test_every_iso3_is_in_the_country_table(tables, name):
+    known = set(tables["countries"]["iso3"])
+    codes = set(tables[name]["iso3"].dropna())
+    assert codes and codes <= known, codes - known
+
+
+def test_country_table_regions(tables):
+    countries = tables["countries"]
+    assert countries["iso3"].is_unique and len(countries) == 249
+    assert countries.set_index("iso3").loc["NAM", "iso2"] == "NA"  # Namibia, not a missing value
+    members = countries[countries["iso3"].isin(tables["un_member_states"]["iso3"])]
+    assert members["region"].notna().all()
+
+
+def test_oecd_at_the_end_of_2018(tables):
+    oecd = tables["oecd_members"]
+    assert len(oecd) == 36 and oecd["iso3"].is_unique
+    assert (oecd["member_as_of"].dt.year <= 2018).all()
+    vote = tables["gcm_vote"]
+    assert set(vote.loc[vote["vote"] == "no", "iso3"]) <= set(oecd["iso3"])
+
+
+def test_an_unknown_iso3_breaks_the_package(tmp_path):
+    import csv
+    import shutil
+
+    from frictionless import Package
+
+    data = shutil.copytree(ROOT / "data", tmp_path / "data")
+    rows = list(csv.reader((data / "gcm_vote.csv").open(encoding="utf-8")))
+    rows[1][rows[0].index("iso3")] = "XXX"
+    with (data / "gcm_vote.csv").open("w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh).writerows(rows)
+    report = Package(str(data / "datapackage.json")).validate()
+    assert any(e[1] == "foreign-key" for e in report.flatten(["rowNumber", "type"]))
