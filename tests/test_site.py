@@ -49,11 +49,20 @@ def test_every_page_was_found():
     assert "chapters/iom/iom-history.html" in PAGES and "index.html" in PAGES
 
 
+def _axe_problems(page) -> list[str]:
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    return [f"{v['id']} ({v['impact']}): {v['nodes'][0]['html'][:120]}"
+            for v in result["violations"] if v["impact"] in ("serious", "critical")]
+
+
 @pytest.mark.parametrize("path", PAGES)
-def test_page_loads_offline_without_errors(page_at, path):
+def test_page_loads_offline_without_errors_and_passes_axe(page_at, path):
+    """One page load: nothing from other hosts, no console error, no serious axe-core violation."""
     page = page_at(path)
     assert page.offsite == [], f"requests to other hosts: {page.offsite}"
     assert page.errors == [], f"console errors: {page.errors}"
+    assert _axe_problems(page) == []
 
 
 def test_one_search_field_and_no_empty_header_on_a_laptop(browser, page_at):
@@ -63,20 +72,6 @@ def test_one_search_field_and_no_empty_header_on_a_laptop(browser, page_at):
     visible = [b for b in page.query_selector_all(".search-button-field") if b.is_visible()]
     assert len(visible) == 1
     assert all(not h.is_visible() for h in page.query_selector_all("header.bd-header"))
-
-
-@pytest.mark.parametrize("path", [p for p in PAGES if "data-gm-chart=" in (SITE / p).read_text("utf-8")])
-def test_every_chart_draws_marks_and_is_described(page_at, path):
-    page = page_at(path)
-    charts = page.locator("[data-gm-chart]")
-    assert charts.count() > 0
-    page.wait_for_function("[...document.querySelectorAll('[data-gm-chart]')]"
-                           ".every(el => el.getAttribute('data-gm-drawn') === 'true')", timeout=15000)
-    for i in range(charts.count()):
-        chart = charts.nth(i)
-        assert chart.locator('svg g[class^="mark-"] > *').count() > 0, f"chart {i} drew no marks"
-        assert chart.locator("svg").get_attribute("aria-label"), f"chart {i} has no description"
-    assert page.locator("details.gm-chart-description p").count() == charts.count()
 
 
 FITS = """() => [...document.querySelectorAll('[data-gm-chart]')].map(el => {
@@ -90,23 +85,20 @@ FITS = """() => [...document.querySelectorAll('[data-gm-chart]')].map(el => {
 
 
 @pytest.mark.parametrize("path", [p for p in PAGES if "data-gm-chart=" in (SITE / p).read_text("utf-8")])
-def test_charts_fit_a_phone_screen(page_at, path):
-    """At 390 px no title, label or legend runs outside the chart's box (it would be cut off)."""
+def test_every_chart_draws_is_described_and_fits_a_phone(page_at, path):
+    """Each chart draws marks and carries its text description; at 390 px no title,
+    label or legend runs outside the chart's box (it would be cut off)."""
     page = page_at(path)
+    charts = page.locator("[data-gm-chart]")
+    assert charts.count() > 0
     page.wait_for_function("[...document.querySelectorAll('[data-gm-chart]')]"
                            ".every(el => el.getAttribute('data-gm-drawn') === 'true')", timeout=15000)
-    bad = [r for r in page.evaluate(FITS) if r["cut_text"] or r["too_wide"]]
-    assert bad == []
-
-
-@pytest.mark.parametrize("path", PAGES)
-def test_axe_finds_no_serious_violation(page_at, path):
-    page = page_at(path)
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
-    bad = [f"{v['id']} ({v['impact']}): {v['nodes'][0]['html'][:120]}"
-           for v in result["violations"] if v["impact"] in ("serious", "critical")]
-    assert bad == []
+    for i in range(charts.count()):
+        chart = charts.nth(i)
+        assert chart.locator('svg g[class^="mark-"] > *').count() > 0, f"chart {i} drew no marks"
+        assert chart.locator("svg").get_attribute("aria-label"), f"chart {i} has no description"
+    assert page.locator("details.gm-chart-description p").count() == charts.count()
+    assert [r for r in page.evaluate(FITS) if r["cut_text"] or r["too_wide"]] == []
 
 
 # Pages that differ in the instructor edition: its own pages, and exercise pages with solutions.
@@ -123,11 +115,7 @@ def test_instructor_pages_were_found():
 def test_axe_on_instructor_pages(page_at, instructor_server, path):
     page = page_at(path, base=instructor_server)
     assert page.offsite == [] and page.errors == []
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
-    bad = [f"{v['id']} ({v['impact']}): {v['nodes'][0]['html'][:120]}"
-           for v in result["violations"] if v["impact"] in ("serious", "critical")]
-    assert bad == []
+    assert _axe_problems(page) == []
 
 
 EXERCISE_PAGE = "chapters/iom/iom-exercises.html"
@@ -156,26 +144,35 @@ def answer(form, ex, response):
     return form.locator(".gm-feedback").inner_text()
 
 
-@pytest.mark.parametrize("ex", ALL_EXERCISES, ids=[e.id for e in ALL_EXERCISES])
-def test_static_exercise_answers_like_the_checker_and_persists(browser, page_at, ex):
-    ctx = browser.new_context(viewport={"width": 390, "height": 844})
-    page = page_at(exercise_page(ex), ctx)
-    form = page.locator(f"form#{ex.id}")
-    form.wait_for(state="attached")
-    assert form.get_attribute("data-gm-ready") == "true"
+def _first_round(form, ex) -> str:
+    """Empty, wrong, then right: the page says what the checker says."""
+    assert form.get_attribute("data-gm-ready") == "true", ex.id
     form.locator("button.gm-check").click()
-    assert ex.check(None).message in form.locator(".gm-feedback").inner_text()
-    assert ex.check(wrong_answer(ex)).message in answer(form, ex, wrong_answer(ex))
+    assert ex.check(None).message in form.locator(".gm-feedback").inner_text(), ex.id
+    assert ex.check(wrong_answer(ex)).message in answer(form, ex, wrong_answer(ex)), ex.id
     text = answer(form, ex, right_answer(ex))
     done = "Submitted" if ex.spec["kind"] == "text" else "Correct."
-    assert done in text and ex.spec["explanation"] in text
+    assert done in text and ex.spec["explanation"] in text, ex.id
     if ex.spec["kind"] == "text":
-        assert ex.spec["rubric"][0] in text and ex.spec["model_answer"].split("\n\n")[0].strip() in text
+        assert ex.spec["rubric"][0] in text and ex.spec["model_answer"].split("\n\n")[0].strip() in text, ex.id
+    return done
+
+
+@pytest.mark.parametrize("chapter", CHAPTER_SPECS)
+def test_static_exercises_answer_like_the_checker_and_persist(browser, page_at, chapter):
+    """Every exercise of a chapter's page, on one page load: feedback, then a reload."""
+    mine = [ex for ex in ALL_EXERCISES if ex.chapter == chapter]
+    assert mine
+    ctx = browser.new_context(viewport={"width": 390, "height": 844})
+    page = page_at(exercise_page(mine[0]), ctx)
+    page.locator(f"form#{mine[0].id}").wait_for(state="attached")
+    done = {ex.id: _first_round(page.locator(f"form#{ex.id}"), ex) for ex in mine}
     page.reload(wait_until="networkidle")
-    form = page.locator(f"form#{ex.id}")
-    assert MESSAGES["restored"] in form.locator(".gm-feedback").inner_text()
-    form.locator("button.gm-check").click()
-    assert done in form.locator(".gm-feedback").inner_text()
+    for ex in mine:
+        form = page.locator(f"form#{ex.id}")
+        assert MESSAGES["restored"] in form.locator(".gm-feedback").inner_text(), ex.id
+        form.locator("button.gm-check").click()
+        assert done[ex.id] in form.locator(".gm-feedback").inner_text(), ex.id
     assert page.errors == [] and page.offsite == []
 
 
