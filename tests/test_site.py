@@ -217,3 +217,32 @@ def test_static_export_downloads_answers_the_collector_reads(browser, page_at, t
     summary = read_folder(tmp_path).summary().set_index("exercise")
     assert summary.loc["iom-ghosh", "correct"] == 0 and summary.loc["iom-members-net", "correct"] == 1
     assert "Downloaded 2 answer(s)" in page.locator(".gm-export-status").inner_text()
+
+
+def test_theme_macros_copy_is_current():
+    """govmig/templates/static/webpack-macros.html is the theme's file minus fontawesome.js."""
+    import re
+    from importlib import resources
+
+    theme = (resources.files("pydata_sphinx_theme") / "theme" / "pydata_sphinx_theme" / "static"
+             / "webpack-macros.html").read_text("utf-8")
+    ours = (ROOT / "govmig" / "templates" / "static" / "webpack-macros.html").read_text("utf-8")
+    assert "scripts/fontawesome.js" not in ours
+
+    def code(text: str) -> list[str]:
+        text = re.sub(r"<!--.*?-->", "", text, flags=re.S)
+        return [line.strip() for line in text.splitlines() if line.strip() and "scripts/fontawesome.js" not in line]
+    assert code(ours) == code(theme), "the theme's webpack-macros.html changed: copy it again without fontawesome.js"
+
+
+def test_icons_draw_from_web_fonts_without_fontawesome_js(browser, page_at):
+    """The header icons are drawn by the theme's CSS and Font Awesome's web font, with no
+    1.5 MB fontawesome.js; no page loads that script."""
+    page = page_at("intro.html", browser.new_context(viewport={"width": 1280, "height": 900}))
+    assert page.locator("script[src*='fontawesome'], link[href*='fontawesome.js']").count() == 0
+    page.wait_for_function("document.fonts.status === 'loaded'")
+    icon = page.locator("i.fa-solid.fa-magnifying-glass:visible").first
+    style = icon.evaluate("el => { const s = getComputedStyle(el, '::before');"
+                          " return {content: s.content, font: s.fontFamily, width: el.getBoundingClientRect().width}; }")
+    assert "Font Awesome" in style["font"] and style["content"] not in ("none", "normal", "") and style["width"] > 0
+    assert page.evaluate("document.fonts.check('900 16px \"Font Awesome 6 Free\"')")
