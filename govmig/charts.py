@@ -93,9 +93,14 @@ def chart_id(spec: dict[str, Any]) -> str:
     return f"gm-chart-{digest}-{_seen[digest]}"
 
 
+def safe_json(spec: dict[str, Any]) -> str:
+    """JSON that cannot end the <script> element it is embedded in (nor open a comment)."""
+    return json.dumps(spec, sort_keys=True).replace("<", "\\u003c").replace(">", "\\u003e")
+
+
 def static_html(spec: dict[str, Any], div_id: str) -> str:
     """A placeholder, its spec and a text description; govmig-charts.js draws it."""
-    payload = json.dumps(spec, sort_keys=True).replace("</", "<\\/")
+    payload = safe_json(spec)
     desc = escape(description(spec))
     return (
         f'<div class="gm-chart" id="{div_id}" data-gm-chart="{div_id}-spec"></div>'
@@ -112,9 +117,15 @@ def render(spec: dict[str, Any], **metadata: Any) -> dict[str, str]:
         if not desc:
             raise ValueError("every chart in the book needs a text description: use .properties(description=...)")
         return {"text/html": static_html(spec, div_id), "text/plain": desc}
+    # Altair's template puts json.dumps(spec) raw inside <script>: a "</script>" in the
+    # data (for example a student's exercise id) would end it. Swap in escaped JSON.
     bundle = alt.utils.display.spec_to_mimebundle(
         spec, format="html", output_div=div_id, embed_options=EMBED_OPTIONS, **_LIVE
     )
+    raw = json.dumps(spec)
+    if raw not in bundle["text/html"]:
+        raise RuntimeError("Altair's HTML template changed: cannot escape the embedded spec")
+    bundle["text/html"] = bundle["text/html"].replace(raw, safe_json(spec))
     bundle["text/plain"] = desc or "Altair chart (no description)"
     return bundle
 

@@ -34,3 +34,20 @@ def test_a_static_chart_without_description_is_refused(monkeypatch):
         charts.render(_chart(title="No description").to_dict())
     html = charts.render(_chart(title="Described", description="Two points.").to_dict())["text/html"]
     assert "Two points." in html and "data-gm-chart" in html
+
+
+HOSTILE = "iom-x</script><img src=x onerror=window.__xss=1><!--"
+
+
+@pytest.mark.parametrize("mode", ["live", "static"])
+def test_markup_in_chart_data_cannot_end_the_script_element(monkeypatch, mode):
+    """A student's exercise id reaches collect.chart(): it must stay inside the JSON."""
+    if mode == "static":
+        monkeypatch.setenv("GOVMIG_RENDER", "static")
+    else:
+        monkeypatch.delenv("GOVMIG_RENDER", raising=False)
+    chart = alt.Chart(pd.DataFrame({"id": [HOSTILE], "n": [1]})).mark_bar().encode(
+        x="n:Q", y="id:N").properties(description="One bar.")
+    html = charts.render(chart.to_dict())["text/html"]
+    assert "<img" not in html and "</script><img" not in html and "<!--" not in html
+    assert "\\u003c/script\\u003e\\u003cimg" in html
