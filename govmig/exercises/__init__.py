@@ -58,6 +58,7 @@ class ExerciseSet:
     def __init__(self, doc: dict[str, Any]) -> None:
         self.chapter = doc["chapter"]
         self.title = doc.get("title", self.chapter)
+        self.retired: list[str] = list(doc.get("retired", []))  # ids removed from the book
         self._items = {ex["id"]: Exercise(ex, self.chapter) for ex in doc["exercises"]}
 
     def __getitem__(self, exercise_id: str) -> Exercise:

@@ -65,6 +65,10 @@ def validate(doc: dict[str, Any], origin: str = "<spec>") -> dict[str, Any]:
         problems = _consistency(ex)
         if problems:
             raise SpecError(f"{origin}: {ex['id']}: " + "; ".join(problems))
+    for exercise_id in doc.get("retired", []):
+        if exercise_id in seen:
+            raise SpecError(f"{origin}: retired: {exercise_id}: is also a live exercise id "
+                            "(delete the exercise, or take its id out of retired:)")
     return doc
 
 
