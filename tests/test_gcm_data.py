@@ -115,3 +115,45 @@ def test_an_unknown_iso3_breaks_the_package(tmp_path):
         csv.writer(fh).writerows(rows)
     report = Package(str(data / "datapackage.json")).validate()
     assert any(e[1] == "foreign-key" for e in report.flatten(["rowNumber", "type"]))
+
+
+# --- Who stayed out, and the Convention's later counts (chapter 4 revision, December 2026) ---
+
+@pytest.fixture(scope="module")
+def stay_out():
+    return load("gcm_stay_out_events", PACKAGE)
+
+
+@pytest.fixture(scope="module")
+def party_counts():
+    return load("icrmw_party_counts", PACKAGE)
+
+
+def test_stay_out_events_run_from_the_us_exit_to_brazils_return(stay_out):
+    first, last = stay_out.sort_values("date").iloc[[0, -1]].itertuples()
+    assert (first.iso3, first.date.strftime("%Y-%m-%d")) == ("USA", "2017-12-02")
+    assert (last.iso3, last.date.strftime("%Y-%m-%d")) == ("BRA", "2023-01-05")
+    brazil = stay_out[stay_out["iso3"] == "BRA"].sort_values("date")
+    assert list(brazil["date"].dt.year) == [2019, 2023]
+    assert stay_out["source_url"].str.match(r"^https?://").all()
+    assert (stay_out["quote"].isna() | (stay_out["quote"].str.len() > 10)).all()
+
+
+def test_stayed_out_before_marrakesh_includes_a_non_oecd_state(stay_out, tables):
+    """Tardis: all who refused, bar the Dominican Republic, were OECD members. Bulgaria was not."""
+    before = set(stay_out.loc[stay_out["date"] <= "2018-12-11", "iso3"])
+    oecd = set(tables["oecd_members"]["iso3"])
+    assert before - oecd == {"BGR"}
+    eu_absent = {"AUT", "BGR", "CZE", "HUN", "ITA", "LVA", "POL", "SVK"}
+    assert eu_absent <= before and len(eu_absent) == 8
+
+
+def test_party_counts_agree_with_the_country_snapshot_and_only_grow(party_counts, tables):
+    status = tables["icrmw_status"]
+    years = status.loc[status["status"] == "state party", "year_ratification_or_accession"]
+    by_year = party_counts.set_index(party_counts["as_of"].dt.strftime("%Y-%m"))["parties"]
+    assert by_year["2018-12"] == (years <= 2018).sum() == 54
+    assert by_year["2022-05"] == len(years) == 57
+    assert by_year["2003-12"] == (years <= 2003).sum() == 24
+    ordered = party_counts.sort_values("as_of")["parties"]
+    assert ordered.is_monotonic_increasing and ordered.iloc[-1] == 60
