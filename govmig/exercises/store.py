@@ -58,24 +58,42 @@ def save(exercise_id: str, chapter: str, response: Any, status: str, tried: list
 
 
 FORMAT = "governing-migration-answers"
+EXPORT_VERSION = 2  # 2 adds "book" (the version of the exercises) and "name" (the student's)
 
 
-def export_doc(chapter: str, answers: dict[str, Any] | None = None) -> dict[str, Any]:
-    """One chapter's saved answers, in the file format instructors collect."""
+def _book() -> str | None:
+    from .catalogue import book_version
+
+    try:
+        return book_version()
+    except OSError:  # no exercises/specs/ above the working directory
+        return None
+
+
+def export_doc(chapter: str, answers: dict[str, Any] | None = None, *, name: str = "",
+               book: str | None = None) -> dict[str, Any]:
+    """One chapter's saved answers, in the file format instructors collect
+    (govmig/exercises/export-schema.json). `book` defaults to the version of the
+    exercise specs found above the working directory."""
     answers = read() if answers is None else answers
-    return {
+    doc: dict[str, Any] = {
         "format": FORMAT,
-        "version": VERSION,
+        "version": EXPORT_VERSION,
         "chapter": chapter,
+        "name": name.strip(),
         "exported": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "answers": {k: {f: v[f] for f in ("response", "status", "attempts", "updated") if f in v}
                     for k, v in answers.items() if isinstance(v, dict) and v.get("chapter") == chapter},
     }
+    book = book or _book()
+    if book:
+        doc["book"] = book
+    return doc
 
 
-def export(chapter: str, folder: str | Path = ".") -> Path:
+def export(chapter: str, folder: str | Path = ".", *, name: str = "", book: str | None = None) -> Path:
     """Write governing-migration-<chapter>-answers-<timestamp>.json and return its path."""
-    doc = export_doc(chapter)
+    doc = export_doc(chapter, name=name, book=book)
     stamp = doc["exported"].replace(":", "").replace("-", "").replace("+0000", "Z")
     target = Path(folder) / f"governing-migration-{chapter}-answers-{stamp}.json"
     target.write_text(json.dumps(doc, indent=1, ensure_ascii=False), "utf-8")
