@@ -125,3 +125,76 @@ def test_memberships_declare_their_keys():
     keys = {(fk["fields"], fk["reference"]["resource"])
             for fk in resource("rcp_memberships", PACKAGE)["schema"].get("foreignKeys", [])}
     assert keys == {("rcp_id", "rcps"), ("iso3", "countries")}
+
+
+# --- the notebook's prose takes its numbers from the data (REVISION-GUIDE 4) ---------------
+
+import json  # noqa: E402
+
+NOTEBOOK = ROOT / "chapters" / "rcps" / "rcps-data.ipynb"
+WORLD = ROOT / "data" / "world-countries-110m.json"
+NODE_WORLD = ROOT / "node_modules" / "world-atlas" / "countries-110m.json"
+
+
+def _glued(path):
+    values = {}
+    for cell in json.loads(path.read_text("utf-8"))["cells"]:
+        for out in cell.get("outputs", []):
+            name = out.get("metadata", {}).get("scrapbook", {}).get("name")
+            if name:
+                values[name] = out["data"]["application/papermill.record/text/plain"].strip("'\"")
+    return values
+
+
+def _markdown(path):
+    return "\n".join("".join(c["source"]) for c in json.loads(path.read_text("utf-8"))["cells"]
+                     if c["cell_type"] == "markdown")
+
+
+def test_glued_numbers_match_the_data(rcps, members):
+    g = _glued(NOTEBOOK)
+    per_state = members.groupby("iso3").size()
+    expected = {
+        "n_processes": len(rcps), "first_year": int(rcps["established"].min()),
+        "last_year": int(rcps["established"].max()),
+        "n_2000s": int(rcps["established"].between(2000, 2009).sum()),
+        "n_full_lists": int(rcps["full_member_list"].sum()),
+        "n_memberships": len(members), "n_states": members["iso3"].nunique(),
+        "n_one": int((per_state == 1).sum()), "n_two": int((per_state == 2).sum()),
+        "n_three": int((per_state == 3).sum()),
+    }
+    for name, value in expected.items():
+        assert g.get(name) == str(value), (name, g.get(name), value)
+    used = set(re.findall(r"\{glue:text\}`([^`]+)`", _markdown(NOTEBOOK)))
+    assert used and used <= set(g), sorted(used - set(g))
+
+
+def test_prose_does_not_hard_code_the_glued_counts():
+    text = _markdown(NOTEBOOK)
+    for stale in ["The 146 memberships", "nine of the\n13 processes", "72 states are in one"]:
+        assert stale not in text, stale
+
+
+def test_map_counts_states_without_an_outline(members):
+    topo = json.loads(WORLD.read_text("utf-8"))
+    ids = {g["id"] for g in topo["objects"]["countries"]["geometries"] if "id" in g}
+    countries = load("countries", PACKAGE).set_index("iso3")
+    listed = countries.loc[sorted(members["iso3"].unique()), "m49"]
+    assert _glued(NOTEBOOK)["n_not_drawn"] == str(int((~listed.isin(ids)).sum()))
+    assert all(len(i) == 3 and i.isdigit() for i in ids)
+
+
+def test_map_description_is_generated_not_typed():
+    cells = json.loads(NOTEBOOK.read_text("utf-8"))["cells"]
+    chart = [c for c in cells if "".join(c["source"]).startswith("alt.vconcat(world_map")]
+    assert len(chart) == 1 and "description=map_description" in "".join(chart[0]["source"])
+
+
+@pytest.mark.skipif(not NODE_WORLD.is_file(), reason="node_modules/world-atlas is not installed")
+def test_world_outline_is_the_packaged_file():
+    assert WORLD.read_bytes() == NODE_WORLD.read_bytes()
+
+
+def test_budapest_dates_are_explained(rcps):
+    note = rcps.loc["budapest", "notes"]
+    assert "Berlin" in note and "Budapest" in note and "1991" in note and "1993" in note
