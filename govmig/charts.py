@@ -2,14 +2,18 @@
 
 ``import govmig.charts`` (or ``govmig.charts.enable()``) registers one house theme and
 a renderer that (a) gives every chart a deterministic element id, so stored outputs
-can be compared by nbval, (b) requires and exposes a text description, and (c) in a
-book build emits static HTML drawn by the site's own copy of Vega (no CDN).
+can be compared by nbval, (b) requires and exposes a text description, and (c) draws
+every chart as SVG with vl-convert-python, in the book build and in a kernel alike, so
+charts need no browser script and no network. Interactive charts add, in the book, a
+spec that the site's own copy of Vega draws when the reader asks for it, and in Jupyter
+an offline ``altair.JupyterChart`` widget (its Vega from the vl-convert wheel).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import re
 import textwrap
 from html import escape
 from typing import Any
@@ -23,9 +27,6 @@ PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"
 EMBED_OPTIONS = {"actions": False, "renderer": "svg"}
 _seen: dict[str, int] = {}
-# What Altair's own "html" renderer passes (its default in Jupyter), minus the random id.
-_LIVE = {"mode": "vega-lite", "template": "universal", "vega_version": alt.VEGA_VERSION,
-         "vegalite_version": alt.VEGALITE_VERSION, "vegaembed_version": alt.VEGAEMBED_VERSION}
 
 
 def theme() -> alt.theme.ThemeConfig:
@@ -98,18 +99,109 @@ def safe_json(spec: dict[str, Any]) -> str:
     return json.dumps(spec, sort_keys=True).replace("<", "\\u003c").replace(">", "\\u003e")
 
 
-def static_html(spec: dict[str, Any], div_id: str) -> str:
-    """A placeholder, its spec and a text description; govmig-charts.js draws it."""
-    payload = safe_json(spec)
-    desc = escape(description(spec))
+def interactive(spec: Any) -> bool:
+    """Does the chart do anything a picture cannot: selections, bound inputs, tooltips?"""
+    if isinstance(spec, dict):
+        if "params" in spec and any(isinstance(p, dict) and ("select" in p or "bind" in p) for p in spec["params"]):
+            return True
+        if "tooltip" in spec.get("encoding", {}) or (isinstance(spec.get("mark"), dict) and spec["mark"].get("tooltip")):
+            return True
+        return any(interactive(v) for k, v in spec.items() if k not in ("data", "datasets", "config"))
+    if isinstance(spec, list):
+        return any(interactive(v) for v in spec)
+    return False
+
+
+# The two widths an SVG is drawn at: a phone's column and a laptop's. Charts whose width
+# follows their container ("container") get each; charts with a set width are drawn once.
+WIDTHS = {"narrow": 340, "wide": 620}
+
+
+def _at_width(spec: dict[str, Any], width: int) -> dict[str, Any]:
+    if spec.get("width") != "container":
+        return spec
+    return {**spec, "width": width, "autosize": {"type": "fit-x", "contains": "padding"}}
+
+
+def _vl_version() -> str:
+    return ".".join(alt.VEGALITE_VERSION.split(".")[:2])
+
+
+def svg(spec: dict[str, Any], prefix: str, label: str = "") -> str:
+    """The chart drawn as SVG by vl-convert (no browser, no network): what a reader without
+    JavaScript, a printer, a PDF and a Jupyter kernel without internet see. Ids inside the
+    drawing are prefixed so that several charts can share a page."""
+    import vl_convert
+
+    drawing = vl_convert.vegalite_to_svg(spec, vl_version=_vl_version()).replace("\n", " ")
+    ids = set(re.findall(r'\sid="([^"]+)"', drawing))
+    for old in sorted(ids, key=len, reverse=True):
+        new = f"{prefix}-{old}"
+        drawing = (drawing.replace(f'id="{old}"', f'id="{new}"').replace(f"url(#{old})", f"url(#{new})")
+                   .replace(f'href="#{old}"', f'href="#{new}"'))
+    attrs = f' role="img" aria-label="{escape(label, quote=True)}"' if label else ' aria-hidden="true"'
+    return drawing.replace("<svg ", f"<svg{attrs} ", 1)
+
+
+def figure_html(spec: dict[str, Any], div_id: str, live_spec: bool) -> str:
+    """The chart as SVG (one per width), its text description and, for interactive charts
+    in the book, the spec that govmig-charts.js hands to Vega when the reader asks."""
+    desc = description(spec)
+    label = _title_text(spec) or "Chart"
+    desc_id = f"{div_id}-description"
+    drawings = []
+    widths = WIDTHS if spec.get("width") == "container" else {"only": None}
+    for name, width in widths.items():
+        drawn = svg(_at_width(spec, width) if width else spec, f"{div_id}-{name}", label)
+        drawings.append(f'<div class="gm-chart-svg gm-chart-{name}">{drawn}</div>')
+    attrs = f'class="gm-chart" id="{div_id}" aria-describedby="{desc_id}"'
+    extra = ""
+    if live_spec and interactive(spec):
+        attrs += f' data-gm-chart="{div_id}-spec"'
+        extra = f'<script type="application/json" id="{div_id}-spec">{safe_json(spec)}</script>'
     return (
-        f'<div class="gm-chart" id="{div_id}" data-gm-chart="{div_id}-spec"></div>'
-        f'<script type="application/json" id="{div_id}-spec">{payload}</script>'
-        f'<details class="gm-chart-description"><summary>Text description of this chart</summary><p>{desc}</p></details>'
+        f'<div {attrs}>{"".join(drawings)}</div>{extra}'
+        f'<details class="gm-chart-description" id="{desc_id}"><summary>Text description of this chart</summary>'
+        f'<div>{escape(desc)}</div></details>'
     )
 
 
-def render(spec: dict[str, Any], **metadata: Any) -> dict[str, str]:
+def _title_text(spec: dict[str, Any]) -> str:
+    title = spec.get("title")
+    text = title.get("text") if isinstance(title, dict) else title
+    return " ".join(text) if isinstance(text, list) else str(text or "")
+
+
+def static_html(spec: dict[str, Any], div_id: str) -> str:
+    """The book's chart: SVG first; Vega only for interactive charts, on demand."""
+    return figure_html(spec, div_id, live_spec=True)
+
+
+class _Spec(alt.Chart):
+    """A chart that is its finished spec: altair.JupyterChart wants a chart object, and a
+    renderer only receives the dict. Python-side params are not mirrored (none needed)."""
+
+    def __init__(self, spec: dict[str, Any]) -> None:
+        super().__init__()
+        object.__setattr__(self, "_gm_spec", spec)
+
+    def to_dict(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        return self._gm_spec
+
+
+def _live_widget(spec: dict[str, Any]) -> dict[str, Any]:
+    """An interactive chart as a Jupyter widget whose Vega comes from the vl-convert wheel
+    (Altair's offline JupyterChart): no CDN. Empty when widgets are unavailable."""
+    try:
+        alt.JupyterChart.enable_offline()
+        bundle = alt.JupyterChart(_Spec(spec), embed_options=EMBED_OPTIONS)._repr_mimebundle_()
+        data = bundle[0] if isinstance(bundle, tuple) else bundle
+        return {k: v for k, v in data.items() if k == "application/vnd.jupyter.widget-view+json"}
+    except Exception:  # no anywidget, no front end: the SVG below is the chart
+        return {}
+
+
+def render(spec: dict[str, Any], **metadata: Any) -> dict[str, Any]:
     spec = _wrap_title(_responsive(spec))
     div_id = chart_id(spec)
     desc = description(spec)
@@ -117,15 +209,10 @@ def render(spec: dict[str, Any], **metadata: Any) -> dict[str, str]:
         if not desc:
             raise ValueError("every chart in the book needs a text description: use .properties(description=...)")
         return {"text/html": static_html(spec, div_id), "text/plain": desc}
-    # Altair's template puts json.dumps(spec) raw inside <script>: a "</script>" in the
-    # data (for example a student's exercise id) would end it. Swap in escaped JSON.
-    bundle = alt.utils.display.spec_to_mimebundle(
-        spec, format="html", output_div=div_id, embed_options=EMBED_OPTIONS, **_LIVE
-    )
-    raw = json.dumps(spec)
-    if raw not in bundle["text/html"]:
-        raise RuntimeError("Altair's HTML template changed: cannot escape the embedded spec")
-    bundle["text/html"] = bundle["text/html"].replace(raw, safe_json(spec))
+    # In Jupyter: the SVG (always drawn, offline, no script) with its description; an
+    # interactive chart adds a live widget on top, which front ends with widgets prefer.
+    bundle: dict[str, Any] = _live_widget(spec) if interactive(spec) else {}
+    bundle["text/html"] = figure_html(spec, div_id, live_spec=False)
     bundle["text/plain"] = desc or "Altair chart (no description)"
     return bundle
 

@@ -1,7 +1,7 @@
 """Sphinx extension of the book (listed under `sphinx.extra_extensions` in _config.yml).
 
 - Kernels started by the build render outputs for a page with no kernel
-  (`GOVMIG_RENDER=static`): exercises as static HTML, charts for the site's Vega.
+  (`GOVMIG_RENDER=static`): exercises as static HTML, charts as SVG drawn at build time.
 - JavaScript the site needs (Vega, Vega-Lite, vega-embed, require.js, the widget
   manager, MathJax) is copied at build time from `node_modules/` (installed by
   `npm ci` from package-lock.json) into `_static/vendor/`: nothing is loaded
@@ -41,7 +41,9 @@ VENDOR = {
     "mathjax/es5": "mathjax",
 }
 LICENCES = ["vega", "vega-lite", "vega-embed", "requirejs", "@jupyter-widgets/html-manager", "mathjax"]
-CHART_JS = ["vendor/vega.min.js", "vendor/vega-lite.min.js", "vendor/vega-embed.min.js", "govmig-charts.js"]
+# Charts are SVG in the page; this small script loads Vega (from _static/vendor/) only
+# when a reader asks for an interactive chart.
+CHART_JS = "govmig-charts.js"
 
 
 def _node_modules(app: Sphinx) -> Path:
@@ -139,8 +141,7 @@ def _on_page(app: Sphinx, pagename: str, templatename: str, context: dict, doctr
         # from screen readers (axe's label-content-name-mismatch); let the text name it.
         body = context["body"] = body.replace('<summary aria-label="Toggle hidden content">', "<summary>")
     if "data-gm-chart=" in body:
-        for n, js in enumerate(CHART_JS):
-            app.add_js_file(js, priority=150 + n)
+        app.add_js_file(CHART_JS, priority=150, loading_method="defer")
     if "gm-exercise" in body or "gm-export" in body:
         messages = resources.files("govmig.exercises").joinpath("messages.json").read_text("utf-8")
         app.add_js_file(None, body=f"window.GOVMIG_MESSAGES = {json.dumps(json.loads(messages))};", priority=150)

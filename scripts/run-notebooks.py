@@ -4,7 +4,8 @@
 
 Outputs are what nbval compares, so run this after changing a notebook, its data or
 the govmig package. Widget state is not stored: its model ids change on every run and
-the book renders exercises from static HTML anyway. Answers are kept out of your own
+the book renders exercises from static HTML anyway; widget views (random model ids) and
+per-cell execution timestamps are dropped, so a re-run changes only real outputs. Answers are kept out of your own
 answer file (GOVMIG_ANSWERS points to a throwaway file).
 """
 
@@ -19,6 +20,7 @@ import nbformat
 from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parent.parent
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 
 def run(path: Path) -> None:
@@ -27,6 +29,13 @@ def run(path: Path) -> None:
                             resources={"metadata": {"path": str(path.parent)}})
     client.execute()
     nb.metadata.pop("widgets", None)
+    for cell in nb.cells:
+        # Execution timestamps and widget views (random model ids, dead without a kernel)
+        # change on every run: keep neither, so that a re-run changes only real outputs.
+        cell.metadata.pop("execution", None)
+        for out in cell.get("outputs", []):
+            if "data" in out:
+                out["data"].pop(WIDGET_VIEW, None)
     nbformat.write(nb, path)
     print(f"ran {path.relative_to(ROOT)}")
 

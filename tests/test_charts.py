@@ -33,7 +33,7 @@ def test_a_static_chart_without_description_is_refused(monkeypatch):
     with pytest.raises(ValueError, match="text description"):
         charts.render(_chart(title="No description").to_dict())
     html = charts.render(_chart(title="Described", description="Two points.").to_dict())["text/html"]
-    assert "Two points." in html and "data-gm-chart" in html
+    assert "Two points." in html and "<svg" in html and "<script" not in html
 
 
 HOSTILE = "iom-x</script><img src=x onerror=window.__xss=1><!--"
@@ -47,7 +47,59 @@ def test_markup_in_chart_data_cannot_end_the_script_element(monkeypatch, mode):
     else:
         monkeypatch.delenv("GOVMIG_RENDER", raising=False)
     chart = alt.Chart(pd.DataFrame({"id": [HOSTILE], "n": [1]})).mark_bar().encode(
-        x="n:Q", y="id:N").properties(description="One bar.")
+        x="n:Q", y="id:N", tooltip=["id:N"]).properties(description="One bar.")
     html = charts.render(chart.to_dict())["text/html"]
     assert "<img" not in html and "</script><img" not in html and "<!--" not in html
-    assert "\\u003c/script\\u003e\\u003cimg" in html
+    assert "&lt;img" in html                                   # drawn as text in the SVG
+    if mode == "static":                                       # and kept escaped in the spec
+        assert "\\u003c/script\\u003e\\u003cimg" in html
+
+
+def _interactive_chart():
+    df = pd.DataFrame({"x": [1, 2, 3], "k": ["a", "b", "c"]})
+    pick = alt.selection_point(fields=["k"], bind=alt.binding_select(options=["a", "b", "c"]), name="pick")
+    return (alt.Chart(df).mark_point().encode(x="x:Q", opacity=alt.condition(pick, alt.value(1), alt.value(0.3)))
+            .add_params(pick).properties(title="Three points", description="Three points, one chosen."))
+
+
+@pytest.mark.parametrize("mode", ["live", "static"])
+def test_every_chart_is_drawn_as_svg_with_no_external_script(monkeypatch, mode):
+    monkeypatch.setenv("GOVMIG_RENDER", mode)
+    html = charts.render(_chart(description="Two points.").to_dict())["text/html"]
+    assert html.count("<svg") == 2                     # phone and laptop widths
+    assert 'role="img" aria-label="Chart"' in html and "Two points." in html
+    assert "<script" not in html and "http" not in html.replace("http://www.w3.org/", "")
+    assert "cdn" not in html.lower()
+
+
+def test_interactive_charts_carry_their_spec_in_the_book_only(monkeypatch):
+    assert charts.interactive(_interactive_chart().to_dict())
+    assert not charts.interactive(_chart(description="x").to_dict())
+    monkeypatch.setenv("GOVMIG_RENDER", "static")
+    html = charts.render(_interactive_chart().to_dict())["text/html"]
+    assert 'data-gm-chart="' in html and '<script type="application/json"' in html and html.count("<svg") == 2
+    monkeypatch.setenv("GOVMIG_RENDER", "live")
+    bundle = charts.render(_interactive_chart().to_dict())
+    assert "<script" not in bundle["text/html"] and "<svg" in bundle["text/html"]
+
+
+def test_the_live_interactive_chart_is_an_offline_widget(monkeypatch):
+    monkeypatch.setenv("GOVMIG_RENDER", "live")
+    bundle = charts.render(_interactive_chart().to_dict())
+    assert "application/vnd.jupyter.widget-view+json" in bundle
+    assert alt.JupyterChart._is_offline
+    esm = alt.JupyterChart(charts._Spec(_interactive_chart().to_dict()))._esm
+    assert "esm.sh" not in esm and "cdn.jsdelivr" not in esm and len(esm) > 100_000   # the bundled Vega
+
+
+def test_ids_inside_drawings_are_unique_on_a_page(monkeypatch):
+    monkeypatch.setenv("GOVMIG_RENDER", "static")
+    df = pd.DataFrame({"x": [1, 2], "y": [1, 2]})
+    chart = alt.Chart(df).mark_line(clip=True).encode(x="x:Q", y=alt.Y("y:Q", scale=alt.Scale(domain=[0, 1.5])))
+    chart = chart.properties(description="A clipped line.")
+    page = charts.render(chart.to_dict())["text/html"] + charts.render(chart.to_dict())["text/html"]
+    import re
+    ids = re.findall(r'\sid="([^"]+)"', page)
+    assert ids and len(ids) == len(set(ids))
+    for ref in re.findall(r"url\(#([^)]+)\)", page):
+        assert ref in ids
