@@ -74,31 +74,7 @@ def test_one_search_field_and_no_empty_header_on_a_laptop(browser, page_at):
     assert all(not h.is_visible() for h in page.query_selector_all("header.bd-header"))
 
 
-FITS = """() => [...document.querySelectorAll('[data-gm-chart]')].map(el => {
-  const box = el.getBoundingClientRect(), svg = el.querySelector('svg').getBoundingClientRect();
-  const out = [...el.querySelectorAll('svg text')].filter(t => {
-    const r = t.getBoundingClientRect();
-    return r.width > 0 && (r.right > box.right + 1 || r.left < box.left - 1);
-  }).map(t => t.textContent);
-  return {chart: el.id, cut_text: out, too_wide: svg.width > box.width + 1};
-})"""
-
-
-@pytest.mark.parametrize("path", [p for p in PAGES if "data-gm-chart=" in (SITE / p).read_text("utf-8")])
-def test_every_chart_draws_is_described_and_fits_a_phone(page_at, path):
-    """Each chart draws marks and carries its text description; at 390 px no title,
-    label or legend runs outside the chart's box (it would be cut off)."""
-    page = page_at(path)
-    charts = page.locator("[data-gm-chart]")
-    assert charts.count() > 0
-    page.wait_for_function("[...document.querySelectorAll('[data-gm-chart]')]"
-                           ".every(el => el.getAttribute('data-gm-drawn') === 'true')", timeout=15000)
-    for i in range(charts.count()):
-        chart = charts.nth(i)
-        assert chart.locator('svg g[class^="mark-"] > *').count() > 0, f"chart {i} drew no marks"
-        assert chart.locator("svg").get_attribute("aria-label"), f"chart {i} has no description"
-    assert page.locator("details.gm-chart-description p").count() == charts.count()
-    assert [r for r in page.evaluate(FITS) if r["cut_text"] or r["too_wide"]] == []
+# Charts (drawn, described, fitting a phone, with and without JavaScript): test_charts_site.py
 
 
 # Pages that differ in the instructor edition: its own pages, and exercise pages with solutions.
