@@ -103,3 +103,19 @@ def test_ids_inside_drawings_are_unique_on_a_page(monkeypatch):
     assert ids and len(ids) == len(set(ids))
     for ref in re.findall(r"url\(#([^)]+)\)", page):
         assert ref in ids
+
+
+def test_govmig_glue_writes_what_myst_nb_reads(capsys):
+    """govmig.glue is myst_nb.glue without the Sphinx dependency: same display call."""
+    from unittest import mock
+
+    from govmig.glue import glue
+
+    calls = {}
+    for name, fn in (("govmig", glue), ("myst_nb", __import__("myst_nb").glue)):
+        target = "IPython.display.display" if name == "govmig" else "myst_nb.ext.glue.ipy_display"
+        with mock.patch(target) as display:
+            fn("n_members", 175, display=False)
+        calls[name] = display.call_args
+    assert calls["govmig"] == calls["myst_nb"]
+    assert calls["govmig"].kwargs["metadata"]["scrapbook"]["name"] == "n_members"

@@ -1,0 +1,79 @@
+"""Charts in the built book, in headless Chromium: drawn before any script runs (SVG from
+the build), described, fitting a phone; Vega loaded only when a reader asks for it."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import SITE
+from test_site import PAGES
+
+pytestmark = pytest.mark.browser
+CHART_PAGES = [p for p in PAGES if 'class="gm-chart"' in (SITE / p).read_text("utf-8")]
+
+# Per chart: the visible drawing's marks, its label, and any text that runs outside it.
+VISIBLE = """() => [...document.querySelectorAll('.gm-chart')].map(el => {
+  const box = el.getBoundingClientRect();
+  const svgs = [...el.querySelectorAll('.gm-chart-svg svg')].filter(s => s.getBoundingClientRect().width > 0);
+  const svg = svgs[0];
+  const cut = svg ? [...svg.querySelectorAll('text')].filter(t => {
+    const r = t.getBoundingClientRect();
+    return r.width > 0 && (r.right > box.right + 1 || r.left < box.left - 1);
+  }).map(t => t.textContent) : [];
+  const desc = document.getElementById(el.getAttribute('aria-describedby'));
+  return {chart: el.id, visible: svgs.length, marks: svg ? svg.querySelectorAll('g[class^="mark-"] > *').length : 0,
+          label: svg ? svg.getAttribute('aria-label') : null, role: svg ? svg.getAttribute('role') : null,
+          description: desc ? desc.textContent.replace('Text description of this chart', '').trim() : '',
+          cut: cut, too_wide: svg ? svg.getBoundingClientRect().width > box.width + 1 : true};
+})"""
+
+
+def test_chart_pages_were_found():
+    assert len(CHART_PAGES) >= 8
+
+
+def _check_drawings(page) -> list:
+    problems = []
+    for c in page.evaluate(VISIBLE):
+        if c["visible"] != 1 or c["marks"] == 0 or c["role"] != "img" or not c["label"]:
+            problems.append(f"{c['chart']}: {c['visible']} visible drawing(s), {c['marks']} marks, label {c['label']!r}")
+        if len(c["description"]) < 20:
+            problems.append(f"{c['chart']}: no text description")
+        if c["cut"] or c["too_wide"]:
+            problems.append(f"{c['chart']}: cut off: {c['cut']} (too wide: {c['too_wide']})")
+    return problems
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+@pytest.mark.parametrize("path", CHART_PAGES)
+def test_charts_are_drawn_and_described_without_javascript(browser, server, path, width):
+    """What a reader without JavaScript, a printer or a feed reader gets: the SVG."""
+    ctx = browser.new_context(viewport={"width": width, "height": 900}, java_script_enabled=False)
+    try:
+        page = ctx.new_page()
+        page.goto(f"{server}/{path}")
+        assert page.locator(".gm-chart").count() > 0
+        assert _check_drawings(page) == []
+    finally:
+        ctx.close()
+
+
+@pytest.mark.parametrize("path", [p for p in CHART_PAGES if "data-gm-chart=" in (SITE / p).read_text("utf-8")])
+def test_vega_loads_only_when_a_reader_asks(page_at, path):
+    page = page_at(path)
+    requested = []
+    page.on("request", lambda r: requested.append(r.url))
+    page.wait_for_timeout(300)
+    assert not [u for u in requested if "vega" in u], "Vega loaded before anyone asked"
+    assert _check_drawings(page) == []           # with JavaScript on, before interaction
+    chart = page.locator(".gm-chart[data-gm-chart]").first
+    button = page.locator(f".gm-chart-explore[data-for='{chart.get_attribute('id')}']")
+    assert button.is_visible()
+    button.click()
+    page.wait_for_function("id => document.getElementById(id).getAttribute('data-gm-drawn') === 'true'",
+                           arg=chart.get_attribute("id"), timeout=15000)
+    assert [u for u in requested if "vega" in u], "Vega was not loaded on request"
+    assert chart.locator('.gm-chart-live svg g[class^="mark-"] > *').count() > 0
+    assert chart.locator(".gm-chart-live svg").get_attribute("aria-label")
+    assert not chart.locator(".gm-chart-svg").first.is_visible()     # the live chart replaced it
+    assert page.offsite == [] and page.errors == []
