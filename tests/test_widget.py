@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 
@@ -78,4 +79,45 @@ def test_mimebundle_has_widget_live_and_html_static(monkeypatch):
     monkeypatch.setenv("GOVMIG_RENDER", "static")
     static = ex._repr_mimebundle_()
     assert "application/vnd.jupyter.widget-view+json" not in static
-    assert static["text/html"] == live["text/html"]
+    # the book page keeps the working form; a notebook not yet run says what to do
+    assert static["text/html"] == ex.html() and "<form" in static["text/html"]
+    assert "Run this cell to check your answer here" in live["text/html"]
+    assert "<form" not in live["text/html"] and "data-gm-exercise" not in live["text/html"]
+    assert "needs JavaScript" not in live["text/html"]
+
+
+def test_export_button_fallbacks_and_name(monkeypatch, tmp_path):
+    exercises = load("iom", ROOT / "exercises" / "specs")
+    button = exercises.export_button()
+    monkeypatch.delenv("GOVMIG_RENDER", raising=False)
+    assert "Run this cell to export" in button._repr_mimebundle_()["text/html"]
+    monkeypatch.setenv("GOVMIG_RENDER", "static")
+    html = button._repr_mimebundle_()["text/html"]
+    assert 'class="gm-export-name"' in html and f'data-gm-book="{exercises.book}"' in html
+    monkeypatch.chdir(tmp_path)
+    box = button.widget()
+    box.button.click()
+    assert "Type your name first" in box.status.value and not list(tmp_path.glob("*.json"))
+    box.name_input.value = "Ada"
+    box.button.click()
+    (path,) = tmp_path.glob("governing-migration-iom-answers-*.json")
+    doc = json.loads(path.read_text())
+    assert doc["name"] == "Ada" and doc["book"] == exercises.book
+    assert "hand in that file" in box.status.value and "Download" not in box.status.value
+    with pytest.raises(ValueError):
+        exercises.export("  ", tmp_path)
+    assert json.loads(exercises.export("Bo", tmp_path).read_text())["name"] == "Bo"
+
+
+@pytest.mark.parametrize("variable", ["JUPYTERHUB_USER", "BINDER_LAUNCH_HOST", "BINDER_REQUEST"])
+def test_export_message_on_a_hosted_hub_says_to_download(monkeypatch, tmp_path, variable):
+    for key in list(os.environ):
+        if key.startswith(("JUPYTERHUB_", "BINDER_")):
+            monkeypatch.delenv(key)
+    monkeypatch.setenv(variable, "x")
+    monkeypatch.chdir(tmp_path)
+    box = load("iom", ROOT / "exercises" / "specs").export_button().widget()
+    box.name_input.value = "Ada"
+    box.button.click()
+    assert "right-click the file \u25b8 Download" in box.status.value
+    assert "Binder sessions are temporary" in box.status.value

@@ -8,9 +8,13 @@ from html import escape
 from typing import Any
 
 
+def _attr(text: str) -> str:
+    return escape(text, quote=True)
+
+
 def _select(public: dict[str, Any], item: dict[str, Any], n: int) -> str:
     ex_id = public["id"]
-    ctl = f"{ex_id}-{item['id']}"
+    ctl = _attr(f"{ex_id}-{item['id']}")
     choose = "position" if public["kind"] == "order" else "answer"
     options = "".join(
         f'<option value="{escape(o["id"])}">{escape(o["text"])}</option>' for o in public["options"]
@@ -22,12 +26,12 @@ def _select(public: dict[str, Any], item: dict[str, Any], n: int) -> str:
 
 
 def _controls(public: dict[str, Any]) -> str:
-    ex_id = public["id"]
+    ex_id = _attr(public["id"])
     kind = public["kind"]
     if kind == "choice":
         return "".join(
-            f'<div class="gm-option"><input type="radio" id="{ex_id}-{o["id"]}" name="{ex_id}" value="{escape(o["id"])}">'
-            f'<label for="{ex_id}-{o["id"]}">{escape(o["text"])}</label></div>'
+            f'<div class="gm-option"><input type="radio" id="{ex_id}-{_attr(o["id"])}" name="{ex_id}" value="{_attr(o["id"])}">'
+            f'<label for="{ex_id}-{_attr(o["id"])}">{escape(o["text"])}</label></div>'
             for o in public["options"]
         )
     if kind == "number":
@@ -51,7 +55,7 @@ def _length(public: dict[str, Any]) -> str:
 
 def render(public: dict[str, Any]) -> str:
     """HTML for one exercise; deterministic, so nbval can compare it."""
-    ex_id = public["id"]
+    ex_id = _attr(public["id"])
     data = escape(json.dumps(public, sort_keys=True, ensure_ascii=False), quote=True)
     return (
         f'<form class="gm-exercise" id="{ex_id}" data-gm-exercise="{data}" novalidate>'
@@ -64,6 +68,38 @@ def render(public: dict[str, Any]) -> str:
         f'<noscript><p class="gm-noscript">Checking this exercise needs JavaScript; '
         f"in Jupyter it runs as a widget.</p></noscript></form>"
     )
+
+
+RUN_CELL = "Run this cell to check your answer here."
+
+
+def render_pending(public: dict[str, Any]) -> str:
+    """What a notebook shows for an exercise before its cell is run in a kernel: the
+    exercise's text and what to do (a form here could not be checked). Carries no
+    answer data."""
+    return (
+        f'<div class="gm-exercise gm-pending"><p><strong>{escape(public["title"])}</strong></p>'
+        f'<p class="gm-prompt">{escape(public["prompt"])}</p>'
+        f'<p class="gm-run-cell"><strong>\u25b6 {RUN_CELL}</strong> (Shift+Enter; or Run \u25b8 Run All Cells)</p></div>'
+    )
+
+
+def render_export(chapter: str, book: str | None) -> str:
+    """The book page's export box: a name field, the button and a status line."""
+    ctl = _attr(f"gm-export-name-{chapter}")
+    version = f' data-gm-book="{_attr(book)}"' if book else ""
+    return (
+        f'<div class="gm-export"{version}>'
+        f'<label for="{ctl}">Your name (as your lecturer knows you)</label> '
+        f'<input type="text" id="{ctl}" class="gm-export-name" autocomplete="name"> '
+        f'<button type="button" class="gm-export-button" data-gm-chapter="{_attr(chapter)}">Export my answers</button>'
+        f'<p class="gm-export-status" role="status" aria-live="polite"></p></div>'
+    )
+
+
+def render_export_pending() -> str:
+    return ('<div class="gm-export gm-pending"><p class="gm-run-cell"><strong>\u25b6 Run this cell to export '
+            "your answers here.</strong></p></div>")
 
 
 def paragraphs(text: str) -> list[str]:

@@ -175,14 +175,50 @@
   root.GovmigExercises = api;
 
   // --- the page: bind every form, restore saved answers.
+  // Answers live in memory for the page's lifetime (`memory`) and are mirrored to
+  // localStorage when the browser allows it. If storage is missing, blocked, full or
+  // throws, checking and export still work from memory, and the page says plainly that
+  // answers will not be kept after it is closed.
   var STORE = "govmig:answers", ICON = { correct: "\u2714 ", partial: "\u25d1 ", wrong: "\u2716 ", empty: "\u2139 ", invalid: "\u2139 ",
     draft: "\u270e ", submitted: "\u2714 " };
+  var memory = null, kept = true;
+  var NOT_KEPT = "This browser does not let the page save your answers, so they are kept only while this page " +
+    "is open: export them before you close or reload it.";
+  function storage() { try { return root.localStorage || null; } catch (e) { return null; } }
+  function plainAnswers(doc) {
+    var a = doc && typeof doc === "object" ? doc.answers : null;
+    if (!a || typeof a !== "object" || Array.isArray(a)) return {};
+    var out = {};
+    Object.keys(a).forEach(function (k) { if (a[k] && typeof a[k] === "object" && !Array.isArray(a[k])) out[k] = a[k]; });
+    return out;
+  }
   function readStore() {
-    try { var doc = JSON.parse(root.localStorage.getItem(STORE) || "{}"); return doc && typeof doc.answers === "object" && doc.answers ? doc.answers : {}; }
-    catch (e) { return {}; }
+    if (memory) return memory;
+    var s = storage(), doc = null;
+    try { doc = s ? JSON.parse(s.getItem(STORE) || "{}") : null; } catch (e) { doc = null; }
+    memory = plainAnswers(doc);
+    return memory;
+  }
+  function warnNotKept() {
+    kept = false;
+    document.querySelectorAll(".gm-storage-warning").forEach(function (p) { p.hidden = false; p.textContent = NOT_KEPT; });
   }
   function writeStore(answers) {
-    try { root.localStorage.setItem(STORE, JSON.stringify({ version: 1, answers: answers })); } catch (e) { /* private mode: answers live for this visit only */ }
+    memory = answers;
+    var s = storage();
+    try {
+      if (!s) throw new Error("no storage");
+      s.setItem(STORE, JSON.stringify({ version: 1, answers: answers }));
+    } catch (e) { warnNotKept(); }
+  }
+  function probeStorage() {
+    var s = storage();
+    try {
+      if (!s) throw new Error("no storage");
+      s.getItem(STORE);
+      s.setItem(STORE + ":probe", "1"); s.removeItem(STORE + ":probe");
+    } catch (e) { return false; }
+    return true;
   }
   function responseOf(form, pub) {
     if (pub.kind === "choice") { var c = form.querySelector("input[type=radio]:checked"); return c ? c.value : null; }
@@ -241,30 +277,50 @@
     form.setAttribute("data-gm-ready", "true");
   }
   // Export: the same file format as govmig.exercises.store.export (collected by govmig.collect).
-  function exportDoc(chapter) {
+  function exportDoc(chapter, name, book) {
     var answers = readStore(), out = {};
     Object.keys(answers).forEach(function (k) {
       var v = answers[k];
       if (v && v.chapter === chapter) out[k] = { response: v.response, status: v.status, attempts: v.attempts, updated: v.updated };
     });
-    return { format: "governing-migration-answers", version: 1, chapter: chapter,
+    var doc = { format: "governing-migration-answers", version: 2, chapter: chapter, name: name,
       exported: new Date().toISOString().replace(/\.\d{3}Z$/, "+00:00"), answers: out };
+    if (book) doc.book = book;
+    return doc;
   }
   function bindExport(box) {
     var button = box.querySelector(".gm-export-button"), status = box.querySelector(".gm-export-status");
+    var nameInput = box.querySelector(".gm-export-name");
+    var warning = document.createElement("p");
+    warning.className = "gm-storage-warning"; warning.setAttribute("role", "alert"); warning.hidden = kept;
+    if (!kept) warning.textContent = NOT_KEPT;
+    box.insertBefore(warning, box.firstChild);
     button.addEventListener("click", function () {
-      var chapter = button.getAttribute("data-gm-chapter"), doc = exportDoc(chapter);
+      var name = nameInput ? nameInput.value.trim() : "";
+      if (nameInput && !name) { status.textContent = "Type your name, then press Export my answers."; nameInput.focus(); return; }
+      var chapter = button.getAttribute("data-gm-chapter"), doc = exportDoc(chapter, name, box.getAttribute("data-gm-book"));
+      var n = Object.keys(doc.answers).length;
+      if (!n) { status.textContent = "You have not checked any answer on this page yet, so there is nothing to export."; return; }
       var stamp = doc.exported.replace(/[-:]/g, "").replace("+0000", "Z");
       var link = document.createElement("a");
       link.href = URL.createObjectURL(new Blob([JSON.stringify(doc, null, 1)], { type: "application/json" }));
       link.download = "governing-migration-" + chapter + "-answers-" + stamp + ".json";
       document.body.appendChild(link); link.click(); link.remove();
-      status.textContent = "Downloaded " + Object.keys(doc.answers).length + " answer(s) as " + link.download + ": hand in that file.";
+      status.textContent = "Downloaded " + n + " answer(s) as " + link.download + ": hand in that file." +
+        (kept ? "" : " Your answers are not saved in this browser.");
     });
     box.setAttribute("data-gm-ready", "true");
   }
   function init() {
-    document.querySelectorAll("form.gm-exercise").forEach(bind);
+    if (!probeStorage()) kept = false;
+    var forms = document.querySelectorAll("form.gm-exercise");
+    if (forms.length) {
+      var top = document.createElement("p");
+      top.className = "gm-storage-warning"; top.setAttribute("role", "alert"); top.hidden = kept;
+      if (!kept) top.textContent = NOT_KEPT;
+      forms[0].parentNode.insertBefore(top, forms[0]);
+    }
+    forms.forEach(bind);
     document.querySelectorAll(".gm-export").forEach(bindExport);
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init); else init();
