@@ -157,3 +157,50 @@ def test_party_counts_agree_with_the_country_snapshot_and_only_grow(party_counts
     assert by_year["2003-12"] == (years <= 2003).sum() == 24
     ordered = party_counts.sort_values("as_of")["parties"]
     assert ordered.is_monotonic_increasing and ordered.iloc[-1] == 60
+
+
+# --- The vote notebook's prose against its data (REVISION-GUIDE section 4) ---
+
+VOTE_NB = ROOT / "chapters" / "gcm" / "gcm-vote-ratification.ipynb"
+
+
+def _glued(path):
+    import json
+    values = {}
+    for cell in json.loads(path.read_text("utf-8"))["cells"]:
+        for out in cell.get("outputs", []):
+            name = out.get("metadata", {}).get("scrapbook", {}).get("name")
+            if name:
+                values[name] = out["data"]["application/papermill.record/text/plain"].strip("'\"")
+    return values
+
+
+def _markdown(path):
+    import json
+    return "\n".join("".join(c["source"]) for c in json.loads(path.read_text("utf-8"))["cells"]
+                     if c["cell_type"] == "markdown")
+
+
+def test_vote_notebook_glue_is_defined_and_matches_the_data(tables, stay_out, party_counts):
+    import re
+    g = _glued(VOTE_NB)
+    used = set(re.findall(r"\{glue:text\}`([^`:]+)", _markdown(VOTE_NB)))
+    assert used and used <= set(g), sorted(used - set(g))
+    status = tables["icrmw_status"]
+    years = status.loc[status["status"] == "state party", "year_ratification_or_accession"]
+    assert g["parties_2003"] == str((years <= 2003).sum()) == "24"
+    assert g["parties_2018"] == str((years <= 2018).sum()) == "54"
+    assert g["years_to_20th"] == "12.2" and g["years_to_force"] == "12.5"
+    vote = tables["gcm_vote"]
+    assert g["n_yes"] == str((vote["vote"] == "yes").sum())
+    before = stay_out.loc[stay_out["date"] <= "2018-12-11"]
+    assert g["n_stayed_out"] == str(before["iso3"].nunique())
+    assert g["stayed_out_not_oecd"] == "Bulgaria"
+    assert g["latest_parties"] == str(party_counts["parties"].max())
+
+
+def test_vote_notebook_no_longer_repeats_the_reviewed_errors():
+    text = _markdown(VOTE_NB).lower()
+    assert "thirteen years" not in text
+    assert "164 states signed" not in text
+    assert "no marrakesh data in the package" not in VOTE_NB.read_text("utf-8").lower()
