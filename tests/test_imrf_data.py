@@ -171,3 +171,120 @@ def test_speaker_exercise_quotes_the_right_speaker():
         quote = squash(item["text"].strip("“”").replace("‘", "“").replace("’", "”"))
         speakers = {speaker for (_, speaker, _), text in where.items() if quote in text}
         assert speakers == {names[spec["answer"][item["id"]]]}, item["id"]
+
+
+# --- the notebook's prose takes its numbers from the data (myst-nb glue) ---------------
+
+NOTEBOOK = ROOT / "chapters" / "imrf" / "imrf-claims.ipynb"
+CHAPTER = ROOT / "chapters" / "imrf"
+
+
+def _glued(path):
+    """{name: stored text} for every glue output of a notebook."""
+    import json
+    values = {}
+    for cell in json.loads(path.read_text("utf-8"))["cells"]:
+        for out in cell.get("outputs", []):
+            name = out.get("metadata", {}).get("scrapbook", {}).get("name")
+            if name:
+                values[name] = out["data"]["application/papermill.record/text/plain"].strip("'\"")
+    return values
+
+
+def _cells(path, kind):
+    import json
+    return ["".join(c["source"]) for c in json.loads(path.read_text("utf-8"))["cells"] if c["cell_type"] == kind]
+
+
+@pytest.fixture(scope="module")
+def statements():
+    return load("imrf_statement_claims", PACKAGE)
+
+
+def test_glued_numbers_match_the_data(claims, links, objectives, statements):
+    g = _glued(NOTEBOOK)
+    per_speaker = claims.groupby("speaker").agg(n=("claim_id", "size"), q=("question", "nunique"))
+    by_topic = pd.crosstab(claims["topic"], claims["speaker"])
+    about = claims[claims["stance"] != "not-about-draft"]
+    stance = claims["stance"].value_counts()
+    per_obj = links.groupby("objective")["claim_id"].nunique().reindex(objectives["objective"], fill_value=0)
+    direct = (links[links["link_strength"] == "direct"].groupby("objective")["claim_id"].nunique()
+              .reindex(objectives["objective"], fill_value=0))
+    rt = links.merge(objectives[["objective", "imrf_round_table"]]).groupby("imrf_round_table")["claim_id"].nunique()
+    year = statements["forum_year"]
+    expected = {
+        "n_claims": len(claims), "n_misra": per_speaker.loc["Neha Misra", "n"],
+        "q_misra": per_speaker.loc["Neha Misra", "q"], "n_jaquemet": per_speaker.loc["Stéphane Jaquemet", "n"],
+        "q_jaquemet": per_speaker.loc["Stéphane Jaquemet", "q"], "n_barton": per_speaker.loc["Carol Barton", "n"],
+        "q_barton": per_speaker.loc["Carol Barton", "q"],
+        "misra_labour": by_topic.loc["labour-rights", "Neha Misra"],
+        "barton_discrimination": by_topic.loc["discrimination", "Carol Barton"],
+        "n_civic": (claims["topic"] == "civic-space").sum(), "civic_question": 4,
+        "max_cell": by_topic.to_numpy().max(),
+        "n_about": len(about), "n_demands": stance["demands-change"], "n_welcomes": stance["welcomes"],
+        "n_criticises": stance["criticises"], "demands_each": 5,
+        "q_first": about["question"].min(), "q_last": about["question"].max(),
+        "n_touched": (per_obj > 0).sum(), "n_objectives": len(objectives), "n_untouched": (per_obj == 0).sum(),
+        "o5_claims": per_obj[5], "o5_direct": direct[5], "o6_claims": per_obj[6], "o6_direct": direct[6],
+        "o17_claims": per_obj[17], "o17_direct": direct[17],
+        "n_links": len(links), "n_supports": (links["relation"] == "supports").sum(),
+        "n_other_relations": (links["relation"] != "supports").sum(),
+        "n_indirect": (links["link_strength"] == "indirect").sum(),
+        "rt1_claims": rt[1], "n_linked": links["claim_id"].nunique(),
+        "n_2022_statement": (year == 2022).sum(), "n_2026_statement": (year == 2026).sum(),
+        "n_2026_civic": ((year == 2026) & (statements["topic"] == "civic-space")).sum(),
+        "n_2022_criticises": ((year == 2022) & (statements["stance"] == "criticises")).sum(),
+    }
+    for name, value in expected.items():
+        assert g.get(name) == str(int(value)), (name, g.get(name), value)
+
+
+def test_every_glue_reference_is_defined_and_no_stale_number_remains():
+    text = "\n".join(_cells(NOTEBOOK, "markdown"))
+    used = set(re.findall(r"\{glue:text\}`([^`]+)`", text))
+    assert used and used <= set(_glued(NOTEBOOK)), sorted(used - set(_glued(NOTEBOOK)))
+    for stale in ["Misra makes 19", "Half of the claims (25 of 50)", "touch 14 of the 23", "(43 of 48)",
+                  "17\nclaims, nearly all", "Nine objectives are touched", "29\n  of the 48 links"]:
+        assert stale not in text, stale
+
+
+def test_chart_description_is_computed_not_typed():
+    chart = [s for s in _cells(NOTEBOOK, "code") if "alt.vconcat(claim_panel, objective_panel)" in s]
+    assert len(chart) == 1 and "description=description" in chart[0]
+    assert "Governance 5 (Jaquemet 3" not in chart[0] and "f\"Two panels" in chart[0]
+
+
+def test_statement_claims_follow_the_codebook(statements, codebook):
+    assert list(statements["statement_claim_id"]) == [f"imrf-s{n:02d}" for n in range(1, len(statements) + 1)]
+    assert statements["forum_year"].is_monotonic_increasing
+    scheme = codebook.set_index("code")["scheme"]
+    for column in CLAIM_SCHEMES:
+        assert (statements[column].map(scheme) == column).all(), column
+    url_of = {"csac2022mixed": "https://csactioncommittee.org/", "gch2026imrf": "https://globalcitieshub.org/"}
+    for row in statements.itertuples():
+        assert row.url.startswith(url_of[row.source_key]), row.statement_claim_id
+        assert str(row.date).startswith(str(row.forum_year)), row.statement_claim_id
+        assert row.locator.startswith("para. "), row.statement_claim_id
+        assert len(row.quotation.split()) <= 42, row.statement_claim_id
+    # no 2026 civil-society statement was available: the table must not pretend otherwise
+    assert set(statements.loc[statements["forum_year"] == 2026, "actor_kind"]) == {"local-government network"}
+    bib = (ROOT / "references.bib").read_text("utf-8")
+    for key in set(statements["source_key"]):
+        assert "{" + key + "," in bib, key
+
+
+def test_review_fixes_stay_fixed():
+    page = (CHAPTER / "imrf-civil-society.md").read_text("utf-8")
+    assert "all praise the UN Network" not in page
+    assert "Barton does not mention it" in page
+    for page_path in CHAPTER.glob("*.md"):
+        text = page_path.read_text("utf-8")
+        assert not re.search(r"\bsigned\b", text), page_path.name  # the Compact was adopted, not signed
+        assert "sharing4good" not in text and "bnnrc" not in text, page_path.name
+    since = (CHAPTER / "imrf-2026.md").read_text("utf-8")
+    assert since.splitlines()[0] == "Last reviewed: December 2026."
+    spec = {e["id"]: e for e in yaml.safe_load((ROOT / "exercises" / "specs" / "imrf.yaml").read_text("utf-8"))
+            ["exercises"]}
+    assert "borders" not in spec["imrf-demands-objectives"]["answer"]
+    notebook = "\n".join(_cells(CHAPTER / "imrf-exercises.ipynb", "markdown"))
+    assert "{only} instructor" not in notebook
