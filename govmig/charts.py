@@ -24,7 +24,7 @@ from . import render_mode
 
 # Okabe & Ito's colour-blind-safe palette; charts also use shape, dash or labels.
 PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000"]
-FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"
+FONT = "Arial, 'Liberation Sans', Helvetica, sans-serif"  # metric-compatible: the build's SVG layout holds in every browser
 EMBED_OPTIONS = {"actions": False, "renderer": "svg"}
 _seen: dict[str, int] = {}
 
