@@ -3,17 +3,20 @@
 >>> from govmig.data import load
 >>> members = load("iom_member_counts")
 
-Every load validates the CSV against ``data/datapackage.json`` first and raises
-`DataValidationError` naming the file, row and column of each problem.
+Every load validates the CSV against ``data/datapackage.json`` (schema, constraints,
+keys into other tables) and raises `DataValidationError` naming the file, row and column
+of each problem; a missing or malformed ``datapackage.json`` raises `DataPackageError`
+naming it. The CSV is validated and read with one dialect (comma-separated, double
+quotes), so what passes validation is what pandas reads. Validation is cached by the
+files' path, size and modification time, so a repeated load costs only the read, and an
+edited CSV or descriptor is seen at once.
 """
 
 from __future__ import annotations
 
 import copy
-
 import json
 import os
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +24,7 @@ import pandas as pd
 
 PACKAGE_ENV = "GOVMIG_DATAPACKAGE"
 _DTYPES = {"integer": "Int64", "year": "Int64", "number": "Float64", "boolean": "boolean"}
+DIALECT = {"delimiter": ",", "quoteChar": '"', "header": True}  # the only dialect the book's CSVs use
 
 
 class DataValidationError(ValueError):
@@ -32,6 +36,10 @@ class DataValidationError(ValueError):
         more = f"\n  ... and {len(problems) - 20} more" if len(problems) > 20 else ""
         super().__init__(f"{path} does not match its schema in datapackage.json:\n  "
                          + "\n  ".join(problems[:20]) + more)
+
+
+class DataPackageError(ValueError):
+    """datapackage.json itself is missing, unreadable or malformed."""
 
 
 def package_path() -> Path:
@@ -46,31 +54,96 @@ def package_path() -> Path:
     raise FileNotFoundError(f"data/datapackage.json not found above {here}; set {PACKAGE_ENV}")
 
 
-@lru_cache(maxsize=8)
+def _stamp(path: Path) -> tuple[str, int, int]:
+    st = path.stat()
+    return (str(path.resolve()), st.st_mtime_ns, st.st_size)
+
+
+_DESCRIPTORS: dict[str, tuple[tuple[str, int, int], dict[str, Any]]] = {}
+_VALIDATED: set[tuple[Any, ...]] = set()  # (descriptor, CSV) stamps that passed the schema check
+_CHECKED: set[tuple[Any, ...]] = set()    # (descriptor, CSV, referred CSVs) stamps whose keys passed
+
+
+def _structure(doc: Any, path: Path) -> None:
+    """The parts of the descriptor the loader relies on; DataPackageError naming the file."""
+    def fail(what: str) -> None:
+        raise DataPackageError(f"{path}: {what}")
+    if not isinstance(doc, dict):
+        fail("the top level is not a JSON object")
+    resources = doc.get("resources")
+    if not isinstance(resources, list):
+        fail("'resources' is missing or not a list")
+    seen: set[str] = set()
+    for n, res in enumerate(resources):
+        if not isinstance(res, dict) or not isinstance(res.get("name"), str):
+            fail(f"resources[{n}] is not an object with a 'name'")
+        name = res["name"]
+        if name in seen:
+            fail(f"two resources are named {name!r}")
+        seen.add(name)
+        if not isinstance(res.get("path"), str):
+            fail(f"resource {name!r} has no 'path' (a CSV file name)")
+        schema = res.get("schema")
+        if not isinstance(schema, dict) or not isinstance(schema.get("fields"), list) or not all(
+                isinstance(f, dict) and isinstance(f.get("name"), str) and isinstance(f.get("type", "string"), str)
+                for f in schema["fields"]):
+            fail(f"resource {name!r} has no 'schema' with a list of 'fields' (each with a name and a type)")
+
+
 def _descriptor(path: Path) -> dict[str, Any]:
-    return json.loads(path.read_text("utf-8"))
+    """The parsed datapackage.json, re-read whenever the file changes."""
+    try:
+        stamp = _stamp(path)
+    except OSError as exc:
+        raise DataPackageError(f"{path}: cannot read the data package descriptor ({exc.strerror})") from None
+    cached = _DESCRIPTORS.get(stamp[0])
+    if cached and cached[0] == stamp:
+        return cached[1]
+    try:
+        doc = json.loads(path.read_bytes().decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise DataPackageError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    except json.JSONDecodeError as exc:
+        raise DataPackageError(f"{path}: not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})") from None
+    _structure(doc, path)
+    _DESCRIPTORS[stamp[0]] = (stamp, doc)
+    return doc
 
 
 def resource(name: str, package: str | Path | None = None) -> dict[str, Any]:
     """The descriptor of one table: schema, sources, licences, citation."""
     path = Path(package) if package else package_path()
-    for res in _descriptor(path)["resources"]:
+    resources = _descriptor(path)["resources"]
+    for res in resources:
         if res["name"] == name:
             return res
-    known = ", ".join(r["name"] for r in _descriptor(path)["resources"])
+    known = ", ".join(r["name"] for r in resources)
     raise KeyError(f"no table {name!r} in {path}; known tables: {known}")
+
+
+def _csv_path(res: dict[str, Any], base: Path) -> Path:
+    csv = base / res["path"]
+    if not csv.is_file():
+        raise FileNotFoundError(f"{csv}: the CSV file of table {res['name']!r} (named in datapackage.json) is missing")
+    return csv
 
 
 def _problems(res_descriptor: dict[str, Any], base: Path) -> list[str]:
     from frictionless import Resource, system
 
     csv = res_descriptor["path"]
-    # Keys into other tables need the whole package: tests/test_data.py validates it.
+    # Keys into other tables are checked by _foreign_key_problems on the typed frames.
     own = copy.deepcopy(res_descriptor)
     own["schema"].pop("foreignKeys", None)
+    own["dialect"] = dict(DIALECT)  # never sniffed: a ';' or tab file fails here, as pandas would misread it
+    own["format"], own["encoding"] = "csv", "utf-8"
+    problems = []
+    raw = (base / csv).read_bytes()
+    if b"\x00" in raw:
+        line = raw[: raw.index(b"\x00")].count(b"\n") + 1
+        problems.append(f"{csv}: row {line}: a NUL byte (\\x00) in the file")
     with system.use_context(trusted=False):
         report = Resource(own, basepath=str(base)).validate()
-    problems = []
     for task in report.tasks:
         for err in task.errors:
             where = []
@@ -86,23 +159,95 @@ def validate(name: str, package: str | Path | None = None) -> None:
     """Raise DataValidationError if the table does not match its schema."""
     path = Path(package) if package else package_path()
     res = resource(name, path)
+    csv = _csv_path(res, path.parent)
+    key = (_stamp(path), _stamp(csv))
+    if key in _VALIDATED:
+        return
     problems = _problems(res, path.parent)
     if problems:
-        raise DataValidationError(str(path.parent / res["path"]), problems)
+        raise DataValidationError(str(csv), problems)
+    _VALIDATED.add(key)
+
+
+def _read(res: dict[str, Any], csv: Path) -> pd.DataFrame:
+    fields = res["schema"]["fields"]
+    dtypes = {f["name"]: _DTYPES.get(f.get("type", "string"), "string") for f in fields if f.get("type") != "date"}
+    dates = [f["name"] for f in fields if f.get("type") == "date"]
+    try:
+        frame = pd.read_csv(csv, dtype=dtypes, keep_default_na=False, sep=DIALECT["delimiter"],
+                            quotechar=DIALECT["quoteChar"], encoding="utf-8",
+                            na_values=res["schema"].get("missingValues", [""]), parse_dates=dates)
+    except (ValueError, pd.errors.ParserError, UnicodeDecodeError) as exc:
+        raise DataValidationError(str(csv), [f"{csv.name}: pandas cannot read it: {exc}"]) from exc
+    expected = [f["name"] for f in fields]
+    if list(frame.columns) != expected:
+        raise DataValidationError(str(csv), [f"{csv.name}: columns {list(frame.columns)[:12]} as read, "
+                                             f"but the schema lists {expected}"])
+    return frame
+
+
+def _blank_keys(res: dict[str, Any], frame: pd.DataFrame) -> list[str]:
+    """Required and primary-key text cells that hold only whitespace."""
+    schema = res["schema"]
+    primary = schema.get("primaryKey", [])
+    primary = [primary] if isinstance(primary, str) else list(primary)
+    keys = [f["name"] for f in schema["fields"]
+            if f.get("type", "string") == "string" and (f["name"] in primary or f.get("constraints", {}).get("required"))]
+    problems = []
+    for col in keys:
+        values = frame[col]
+        blank = values.notna() & (values.astype("string").str.strip() == "")
+        problems += [f"{res['path']}: row {i + 2}, column {col!r}: a required value that is only whitespace"
+                     for i in frame.index[blank.fillna(False).astype(bool)][:20]]
+    return problems
+
+
+def _as_list(value: Any) -> list[str]:
+    return [value] if isinstance(value, str) else list(value)
+
+
+def _foreign_key_problems(name: str, res: dict[str, Any], frame: pd.DataFrame, path: Path,
+                          stack: tuple[str, ...]) -> list[str]:
+    problems = []
+    for fk in res["schema"].get("foreignKeys", []):
+        fields = _as_list(fk["fields"])
+        target = fk["reference"].get("resource") or name
+        ref_fields = _as_list(fk["reference"]["fields"])
+        ref = frame if target == name else _load(target, path, stack + (name,))
+        allowed = {tuple(str(v) for v in row) for row in ref[ref_fields].itertuples(index=False, name=None)}
+        for i, row in zip(frame.index, frame[fields].itertuples(index=False, name=None)):
+            if any(pd.isna(v) for v in row):
+                continue
+            if tuple(str(v) for v in row) not in allowed:
+                shown = ", ".join(f"{f}={v!r}" for f, v in zip(fields, row))
+                problems.append(f"{res['path']}: row {i + 2}: foreign key {shown} not found in table "
+                                f"{target!r} ({', '.join(ref_fields)})")
+    return problems
+
+
+def _load(name: str, path: Path, stack: tuple[str, ...]) -> pd.DataFrame:
+    if name in stack:  # tables that refer to each other: each is checked once, in its own load
+        res = resource(name, path)
+        return _read(res, _csv_path(res, path.parent))
+    validate(name, path)
+    res = resource(name, path)
+    csv = _csv_path(res, path.parent)
+    frame = _read(res, csv)
+    targets = sorted({fk["reference"].get("resource") or name for fk in res["schema"].get("foreignKeys", [])})
+    key = (_stamp(path), _stamp(csv), *(_stamp(_csv_path(resource(t, path), path.parent)) for t in targets))
+    if key not in _CHECKED:  # keys and blanks: re-checked when this table or a table it refers to changes
+        problems = _blank_keys(res, frame) + _foreign_key_problems(name, res, frame, path, stack)
+        if problems:
+            raise DataValidationError(str(csv), problems)
+        _CHECKED.add(key)
+    frame.attrs["source"] = res.get("citation") or res.get("title", name)
+    return frame
 
 
 def load(name: str, package: str | Path | None = None) -> pd.DataFrame:
-    """Validate one table, then read it with the types its schema gives."""
+    """Validate one table (and its keys into other tables), then read it with the types its schema gives."""
     path = Path(package) if package else package_path()
-    validate(name, path)
-    res = resource(name, path)
-    fields = res["schema"]["fields"]
-    dtypes = {f["name"]: _DTYPES.get(f["type"], "string") for f in fields if f["type"] != "date"}
-    dates = [f["name"] for f in fields if f["type"] == "date"]
-    frame = pd.read_csv(path.parent / res["path"], dtype=dtypes, keep_default_na=False,
-                        na_values=res["schema"].get("missingValues", [""]), parse_dates=dates)
-    frame.attrs["source"] = res.get("citation") or res.get("title", name)
-    return frame
+    return _load(name, path, ())
 
 
 def describe(name: str, package: str | Path | None = None) -> str:
