@@ -13,6 +13,7 @@ import hashlib
 import json
 import math
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
@@ -21,9 +22,18 @@ MESSAGES: dict[str, str] = json.loads(
     resources.files("govmig.exercises").joinpath("messages.json").read_text("utf-8")
 )
 
-_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
-_DECIMAL_COMMA = re.compile(r"^[+-]?\d+,\d+$")
-_NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)$")
+# Number rules, spelt out in ASCII so that Python and JavaScript read the same strings.
+# Spaces (and U+FEFF, a BOM) and "_" anywhere are ignored; any script's decimal digits
+# (Arabic-Indic, Devanagari, full-width, ...) count as the digits 0-9.
+_NUM_SPACE = "\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+_IGNORED = re.compile(f"[{_NUM_SPACE}_]")
+_EDGES = re.compile(f"^[{_NUM_SPACE}]+|[{_NUM_SPACE}]+$")
+_THOUSANDS = re.compile(r"^[+-]?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?$(?!\n)")
+_DECIMAL_COMMA = re.compile(r"^[+-]?[0-9]+,[0-9]+$(?!\n)")
+_NUMBER = re.compile(r"^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)$(?!\n)")
+MAX_NUMBER_CHARS = 100  # longer is not a number anyone types (and cannot be exact)
+MAX_EXACT = 2**53  # |value x 10^decimals| above this is not an exact integer in JavaScript
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass
@@ -53,9 +63,14 @@ class Feedback:
         }
 
 
+def utf8(text: str) -> bytes:
+    """UTF-8 with lone surrogates as U+FFFD, as the browser's TextEncoder writes them."""
+    return _SURROGATE.sub("\ufffd", text).encode("utf-8")
+
+
 def digest(*parts: str) -> str:
     """SHA-256 of the parts joined by '|' (hex)."""
-    return hashlib.sha256("|".join(parts).encode("utf-8")).hexdigest()
+    return hashlib.sha256(utf8("|".join(parts))).hexdigest()
 
 
 def keystream_xor(data: bytes, salt: str, canonical: str) -> bytes:
@@ -77,21 +92,39 @@ def unseal(sealed: str, salt: str, canonical: str) -> str:
     return keystream_xor(base64.b64decode(sealed), salt, canonical).decode("utf-8")
 
 
+def ascii_digits(text: str) -> str:
+    """Every decimal digit of any script (Unicode category Nd) as its ASCII digit."""
+    return "".join(str(unicodedata.decimal(c)) if c.isdecimal() else c for c in text)
+
+
+def trim(text: str) -> str:
+    """Strip the number rules' spaces at both ends (the same set in JavaScript)."""
+    return _EDGES.sub("", text)
+
+
 def parse_number(raw: str) -> float | None:
     """Read '1,300', '2.5' or '2,5'; None if the text is not a number."""
-    text = re.sub(r"[\s_\u00a0]", "", raw)
+    text = _IGNORED.sub("", raw)
+    if len(text) > MAX_NUMBER_CHARS:
+        return None
+    text = ascii_digits(text)
     if _THOUSANDS.match(text):
         text = text.replace(",", "")
     elif _DECIMAL_COMMA.match(text):
         text = text.replace(",", ".")
     if not _NUMBER.match(text):
         return None
-    return float(text)
+    value = float(text)
+    return value if math.isfinite(value) else None
 
 
-def canonical_number(value: float, decimals: int) -> str:
-    """Round half up at `decimals` places, as an integer string (same in JS)."""
-    return str(int(math.floor(value * (10**decimals) + 0.5)))
+def canonical_number(value: float, decimals: int) -> str | None:
+    """Round half up at `decimals` places, as an integer string (same in JS); None when
+    the value is not finite or too large to be exact."""
+    scaled = value * (10**decimals) + 0.5
+    if not math.isfinite(scaled) or abs(scaled) > MAX_EXACT:
+        return None
+    return str(int(math.floor(scaled)))
 
 
 def _fmt(key: str, **values: Any) -> str:
@@ -171,6 +204,11 @@ def check_text(public: dict[str, Any], response: Any) -> Feedback:
                     rubric=[unseal(r, salt, key) for r in public["rubric"]])
 
 
+def _shown(raw: str) -> str:
+    """A response as quoted back in a message: at most 40 characters."""
+    return raw if len(raw) <= 40 else raw[:40] + "\u2026"
+
+
 def canonical_response(public: dict[str, Any], response: Any) -> Feedback | str:
     """Turn a raw response into the canonical string that is hashed.
 
@@ -182,37 +220,51 @@ def canonical_response(public: dict[str, Any], response: Any) -> Feedback | str:
             return Feedback("empty", _fmt("empty_choice"))
         return response
     if kind == "number":
-        is_number = isinstance(response, (int, float)) and not isinstance(response, bool)
-        raw = str(response).strip() if isinstance(response, str) or is_number else ""
+        if isinstance(response, bool) or not isinstance(response, (str, int, float)):
+            return Feedback("empty", _fmt("empty_number"))
+        if isinstance(response, int) and abs(response) >= 10**MAX_NUMBER_CHARS:
+            return Feedback("invalid", _fmt("invalid_number", value=f"a number of more than {MAX_NUMBER_CHARS} digits"))
+        raw = trim(response if isinstance(response, str) else json.dumps(response))
         if raw == "":
             return Feedback("empty", _fmt("empty_number"))
         value = parse_number(raw)
-        if value is None:
-            return Feedback("invalid", _fmt("invalid_number", value=raw))
-        return canonical_number(value, public["decimals"])
-    # order and match: one value per item
+        canonical = canonical_number(value, public["decimals"]) if value is not None else None
+        if canonical is None:
+            return Feedback("invalid", _fmt("invalid_number", value=_shown(raw)))
+        return canonical
+    # order and match: one value per item, each one of the listed options
     response = response if isinstance(response, dict) else {}
     items = [item["id"] for item in public["items"]]
-    values = {i: str(response.get(i) or "") for i in items}
+    values = {i: v if isinstance(v := response.get(i), str) else "" for i in items}
     missing = [i for i in items if values[i] == ""]
     if missing:
         return Feedback("empty", _fmt("empty_select", missing=len(missing), total=len(items)))
+    options = [o["id"] for o in public["options"]]
+    if any(values[i] not in options for i in items):
+        return Feedback("invalid", _fmt("not_an_option"))
     if kind == "order":
         seen: dict[str, int] = {}
         for i in items:
             seen[values[i]] = seen.get(values[i], 0) + 1
-        dup = sorted((p for p, n in seen.items() if n > 1), key=int)
+        dup = [p for p in options if seen.get(p, 0) > 1]  # in the order of the positions
         if dup:
             return Feedback("invalid", _fmt("duplicate_positions", positions=", ".join(dup)))
     return ";".join(f"{i}={values[i]}" for i in items)
 
 
 def check(public: dict[str, Any], response: Any, tried: list[str] | None = None) -> Feedback:
-    """Check `response` against the public form of one exercise.
+    """Check `response` against the public form of one exercise; never raises.
 
     `tried` is the list of canonical answers already checked (it is updated),
     so that a repeated answer is pointed out.
     """
+    try:
+        return _check(public, response, tried)
+    except Exception:  # noqa: BLE001 - a last resort: the rules above are meant to cover every input
+        return Feedback("invalid", _fmt("unreadable"))
+
+
+def _check(public: dict[str, Any], response: Any, tried: list[str] | None) -> Feedback:
     if public["kind"] == "text":
         return check_text(public, response)
     salt = public["salt"]

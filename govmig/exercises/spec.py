@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -32,6 +33,10 @@ def _consistency(ex: dict[str, Any]) -> list[str]:
         low, high = ex["min_words"], ex.get("max_words", ex["min_words"])
         return [] if high >= low else ["max_words is smaller than min_words"]
     kind, ans = ex["kind"], ex["answer"]
+    if kind == "number":
+        if not math.isfinite(ans) or canonical_number(float(ans), ex["decimals"]) is None:
+            return [f"answer: {ans!r} is not a finite number small enough to check at {ex['decimals']} decimals"]
+        return []
     option_ids = [o["id"] for o in ex.get("options", [])]
     item_ids = [i["id"] for i in ex.get("items", [])]
     for name, ids in (("option", option_ids), ("item", item_ids)):

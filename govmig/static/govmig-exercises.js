@@ -68,14 +68,39 @@
   }
   function join() { return Array.prototype.filter.call(arguments, Boolean).join(" "); }
 
-  function parseNumber(raw) {
-    var text = raw.replace(/[\s_\u00a0]/g, "");
-    if (/^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$/.test(text)) text = text.replace(/,/g, "");
-    else if (/^[+-]?\d+,\d+$/.test(text)) text = text.replace(",", ".");
-    if (!/^[+-]?(\d+\.?\d*|\.\d+)$/.test(text)) return null;
-    return parseFloat(text);
+  // Number rules, spelt out in ASCII as in check.py: spaces (and U+FEFF, a BOM) and "_"
+  // anywhere are ignored; any script's decimal digits count as the digits 0-9.
+  var NUM_SPACE = "\\t\\n\\v\\f\\r \\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff";
+  var IGNORED = new RegExp("[" + NUM_SPACE + "_]", "g"), EDGES = new RegExp("^[" + NUM_SPACE + "]+|[" + NUM_SPACE + "]+$", "g");
+  var ND = /\p{Nd}/u, MAX_NUMBER_CHARS = 100, MAX_EXACT = 9007199254740992;
+  function codePoints(text) { return Array.from(text); }
+  function asciiDigits(text) {
+    // Unicode encodes each script's digits 0-9 as one run of code points, runs side by side.
+    return codePoints(text).map(function (ch) {
+      if (!ND.test(ch)) return ch;
+      var cp = ch.codePointAt(0), base = cp;
+      while (ND.test(String.fromCodePoint(base - 1))) base--;
+      return String((cp - base) % 10);
+    }).join("");
   }
-  function canonicalNumber(value, decimals) { return String(Math.floor(value * Math.pow(10, decimals) + 0.5)); }
+  function trim(text) { return text.replace(EDGES, ""); }
+  function shown(raw) { var cps = codePoints(raw); return cps.length <= 40 ? raw : cps.slice(0, 40).join("") + "\u2026"; }
+  function parseNumber(raw) {
+    var text = raw.replace(IGNORED, "");
+    if (text.length > 2 * MAX_NUMBER_CHARS || codePoints(text).length > MAX_NUMBER_CHARS) return null;
+    text = asciiDigits(text);
+    if (/^[+-]?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?$/.test(text)) text = text.replace(/,/g, "");
+    else if (/^[+-]?[0-9]+,[0-9]+$/.test(text)) text = text.replace(",", ".");
+    if (!/^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)$/.test(text)) return null;
+    var value = parseFloat(text);
+    return isFinite(value) ? value : null;
+  }
+  function canonicalNumber(value, decimals) {
+    var scaled = value * Math.pow(10, decimals) + 0.5;
+    if (!isFinite(scaled) || Math.abs(scaled) > MAX_EXACT) return null;
+    return String(Math.floor(scaled));
+  }
+  function own(obj, key) { return Object.prototype.hasOwnProperty.call(obj, key) ? obj[key] : undefined; }
 
   function canonicalResponse(pub, response) {
     if (pub.kind === "choice") {
@@ -83,20 +108,23 @@
       return response;
     }
     if (pub.kind === "number") {
-      var raw = typeof response === "string" || typeof response === "number" ? String(response).trim() : "";
+      if (typeof response !== "string" && typeof response !== "number") return { status: "empty", message: fmt("empty_number", {}) };
+      var raw = trim(String(response));
       if (raw === "") return { status: "empty", message: fmt("empty_number", {}) };
-      var value = parseNumber(raw);
-      if (value === null) return { status: "invalid", message: fmt("invalid_number", { value: raw }) };
-      return canonicalNumber(value, pub.decimals);
+      var value = parseNumber(raw), canonical = value === null ? null : canonicalNumber(value, pub.decimals);
+      if (canonical === null) return { status: "invalid", message: fmt("invalid_number", { value: shown(raw) }) };
+      return canonical;
     }
     response = response && typeof response === "object" && !Array.isArray(response) ? response : {};
-    var values = {}, missing = 0;
-    pub.items.forEach(function (it) { values[it.id] = response[it.id] ? String(response[it.id]) : ""; if (!values[it.id]) missing++; });
+    var values = Object.create(null), missing = 0;
+    pub.items.forEach(function (it) { var v = own(response, it.id); values[it.id] = typeof v === "string" ? v : ""; if (!values[it.id]) missing++; });
     if (missing) return { status: "empty", message: fmt("empty_select", { missing: missing, total: pub.items.length }) };
+    var optionIds = pub.options.map(function (o) { return o.id; });
+    if (pub.items.some(function (it) { return optionIds.indexOf(values[it.id]) < 0; })) return { status: "invalid", message: fmt("not_an_option", {}) };
     if (pub.kind === "order") {
-      var seen = {};
+      var seen = Object.create(null);
       pub.items.forEach(function (it) { seen[values[it.id]] = (seen[values[it.id]] || 0) + 1; });
-      var dup = Object.keys(seen).filter(function (p) { return seen[p] > 1; }).sort(function (a, b) { return a - b; });
+      var dup = optionIds.filter(function (p) { return seen[p] > 1; });
       if (dup.length) return { status: "invalid", message: fmt("duplicate_positions", { positions: dup.join(", ") }) };
     }
     return pub.items.map(function (it) { return it.id + "=" + values[it.id]; }).join(";");
@@ -141,7 +169,12 @@
       explanation: open(pub.explanation), model_answer: open(pub.model_answer), rubric: pub.rubric.map(open) };
   }
 
+  // Never throws: the rules above are meant to cover every input; this is the last resort.
   function check(pub, response, tried) {
+    try { return checkRules(pub, response, tried); }
+    catch (e) { return { status: "invalid", message: fmt("unreadable", {}), explanation: null, repeated: false }; }
+  }
+  function checkRules(pub, response, tried) {
     if (pub.kind === "text") return checkText(pub, response);
     var canonical = canonicalResponse(pub, response);
     if (typeof canonical !== "string") { canonical.explanation = null; canonical.repeated = false; return canonical; }
