@@ -189,8 +189,9 @@ def _refresh_execution_cache(app: Sphinx, fingerprint: str) -> None:
 
 def _fingerprint() -> str:
     """Version plus a hash of this package's code and assets. It is kept in the config
-    value `govmig_fingerprint` (rebuild "html"), which Sphinx hashes into .buildinfo:
-    when the package changes, every page is rewritten, not only changed sources."""
+    value `govmig_fingerprint` (rebuild "env"): when the package changes, Sphinx re-reads
+    every document, so notebooks run again with it (with "html" it only rewrote pages from
+    their old doctrees, and charts kept the outputs of the previous package)."""
     digest = hashlib.sha256()
     package = Path(__file__).parent
     for path in sorted(package.rglob("*")):
@@ -224,7 +225,7 @@ def _strip_sources(app: Sphinx) -> None:
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("govmig_node_modules", "", "env")
-    app.add_config_value("govmig_fingerprint", "", "html")
+    app.add_config_value("govmig_fingerprint", "", "env")   # re-read (and re-run) every page
     app.add_config_value("govmig_edition", "student", "env")
     app.connect("config-inited", _on_config)
     app.connect("html-page-context", _on_page, priority=900)

@@ -119,3 +119,21 @@ def test_govmig_glue_writes_what_myst_nb_reads(capsys):
         calls[name] = display.call_args
     assert calls["govmig"] == calls["myst_nb"]
     assert calls["govmig"].kwargs["metadata"]["scrapbook"]["name"] == "n_members"
+
+
+def test_a_changed_package_makes_the_build_rerun_every_notebook():
+    """Charts are drawn in the build's kernels: when govmig changes, Sphinx must re-read
+    every document (rebuild "env"), not only rewrite HTML from doctrees with old charts."""
+    from govmig import sphinx as ext
+
+    calls = {}
+
+    class App:
+        def add_config_value(self, name, default, rebuild, *a, **k):
+            calls[name] = rebuild
+
+        def __getattr__(self, name):
+            return lambda *a, **k: None
+
+    ext.setup(App())
+    assert calls["govmig_fingerprint"] == "env"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import SITE
-from test_site import PAGES
+from test_site import PAGES, page_at  # noqa: F401 (page_at is a fixture)
 
 pytestmark = pytest.mark.browser
 CHART_PAGES = [p for p in PAGES if 'class="gm-chart"' in (SITE / p).read_text("utf-8")]
