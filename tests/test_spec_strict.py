@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import copy
+
 import pytest
 
 from govmig.exercises import ExerciseSet, SpecError
 from govmig.exercises.catalogue import catalogue
-from govmig.exercises.spec import validate
+from govmig.exercises.spec import load_file, validate
 
 
 def _doc(**extra):
@@ -45,3 +47,121 @@ def test_catalogue_knows_retired_ids(tmp_path):
     assert cat.get("t-gone").retired is True and cat.get("t-gone").chapter == "t"
     assert cat.get("t-never") is None
     assert cat.chapters == {"t"} and len(cat.version) == 16
+
+
+# --- strictness (reliability report test 2, D9; issue 12 section 6) ----------------
+
+def _ex(**changes):
+    ex = copy.deepcopy(_doc()["exercises"][0])
+    for key, value in changes.items():
+        if value is DELETE:
+            ex.pop(key)
+        else:
+            ex[key] = value
+    return ex
+
+
+DELETE = object()
+NUMBER = {"id": "t-n", "kind": "number", "title": "N", "prompt": "How many?", "explanation": "So.",
+          "answer": 89, "decimals": 0}
+
+
+@pytest.mark.parametrize("exercise, needle", [
+    (_ex(hnit="typo"), "t-one: hnit: not a field of a choice exercise"),
+    (_ex(sorce="typo"), "t-one: sorce: not a field of a choice exercise"),
+    (_ex(decimals=2), "t-one: decimals: not a field of a choice exercise"),
+    (_ex(agreement=True), "t-one: agreement: not a field of a choice exercise"),
+    (_ex(kind="choise"), "t-one: kind: 'choise' is not one of choice, number"),
+    (_ex(kind=DELETE), "t-one: kind: None is not one of"),
+    (_ex(answer=DELETE), "t-one: answer: missing (a choice exercise needs it)"),
+    (_ex(options=[{"id": "a", "text": "A"}]), "t-one: options: "),
+    (_ex(prompt="   "), "t-one: prompt: is empty or only spaces"),
+    (_ex(title="\n\t"), "t-one: title: is empty or only spaces"),
+    (_ex(id="t-one\n"), "exercises/0 (id 't-one\\n'): id: "),
+    (_ex(id="t-one "), "exercises/0 (id 't-one '): id: "),
+    (_ex(options=[{"id": "a\n", "text": "A"}, {"id": "b", "text": "B"}], answer="b"), "t-one: options/0/id: "),
+    (dict(NUMBER, answer=float("nan")), "t-n: answer: nan is not a finite number"),
+    (dict(NUMBER, answer=float("inf")), "t-n: answer: inf is not a finite number"),
+    (dict(NUMBER, answer=1e308, decimals=6), "t-n: answer: 1e+308 is not a finite number small enough"),
+    (dict(NUMBER, decimals=7), "t-n: decimals: 7 is greater than the maximum of 6"),
+    (dict(NUMBER, answer="89"), "t-n: answer: '89' is not of type 'number'"),
+    (dict(NUMBER, unit=""), "t-n: unit: "),
+    ("just text", "exercises/0: (the exercise): must be a mapping"),
+])
+def test_faults_name_file_exercise_and_field(exercise, needle):
+    doc = _doc()
+    doc["exercises"] = [exercise]
+    with pytest.raises(SpecError) as info:
+        validate(doc, "t.yaml")
+    message = str(info.value)
+    assert message.startswith("t.yaml: ") and needle in message, message
+    assert len(message) < 600, "names the field; never a dump of the whole exercise"
+    assert "is not valid under any of the given schemas" not in message
+
+
+def test_chapter_with_a_trailing_newline_is_rejected():
+    with pytest.raises(SpecError, match="t.yaml: chapter: "):
+        validate(_doc(chapter="t\n"), "t.yaml")
+
+
+def test_exerciseset_validates_what_it_is_given():
+    doc = _doc()
+    doc["exercises"][0]["options"][0]["id"] = 'x"><img src=x onerror=alert(1)>'
+    with pytest.raises(SpecError, match="options/0/id"):
+        ExerciseSet(doc)
+
+
+def test_ids_are_escaped_in_html_attributes():
+    from govmig.exercises import static
+
+    public = {"id": 'e"><img src=x>', "kind": "choice", "title": "T", "prompt": "P",
+              "options": [{"id": 'o"><svg onload=1>', "text": "O"}]}
+    html = static.render(public)
+    assert "<img" not in html and "<svg" not in html
+
+
+def _write(tmp_path, text: str | bytes):
+    path = tmp_path / "t.yaml"
+    path.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
+    return path
+
+
+SPEC = """\
+chapter: t
+exercises:
+  - id: t-one
+    kind: choice
+    title: One
+    prompt: Pick.
+    explanation: Because.
+    options: [{id: a, text: A}, {id: b, text: B}]
+    answer: a
+"""
+
+
+def test_a_clean_file_loads(tmp_path):
+    assert load_file(_write(tmp_path, SPEC))["exercises"][0]["answer"] == "a"
+
+
+def test_duplicate_yaml_keys_are_rejected(tmp_path):
+    path = _write(tmp_path, SPEC + "    answer: b\n")
+    with pytest.raises(SpecError, match=r"(?s)t.yaml: not valid YAML: .*duplicate key 'answer' \(first at line 9\)"):
+        load_file(path)
+
+
+def test_aliases_are_rejected_so_no_alias_bomb_loads(tmp_path):
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+    with pytest.raises(SpecError, match="aliases"):
+        load_file(_write(tmp_path, bomb + SPEC))
+
+
+def test_non_utf8_yaml_is_a_spec_error(tmp_path):
+    with pytest.raises(SpecError, match=r"t.yaml: not UTF-8"):
+        load_file(_write(tmp_path, SPEC.replace("Pick.", "Pick \xe9.").encode("latin-1")))
+
+
+def test_the_book_specs_pass_the_strict_schema():
+    from conftest import ROOT
+
+    for path in sorted((ROOT / "exercises" / "specs").glob("*.yaml")):
+        load_file(path)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import math
+import re
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -15,6 +17,9 @@ import yaml
 from .check import TEXT_SEAL, canonical_number, digest, seal
 
 BOOK_SALT = "governing-migration"
+
+
+_ID = re.compile(r"^[a-z0-9][a-z0-9-]*\Z")
 
 
 class SpecError(ValueError):
@@ -53,13 +58,70 @@ def _consistency(ex: dict[str, Any]) -> list[str]:
     return problems
 
 
+def _short(text: str, limit: int = 300) -> str:
+    return text if len(text) <= limit else text[:limit] + "\u2026"
+
+
+def _where(path: Any) -> str:
+    return "/".join(str(p) for p in path)
+
+
+@lru_cache(maxsize=1)
+def _validators() -> tuple[jsonschema.protocols.Validator, jsonschema.protocols.Validator]:
+    """One validator for the file without its exercises, one for a single exercise."""
+    full = schema()
+    top = copy.deepcopy(full)
+    top["properties"]["exercises"] = {"type": "array", "minItems": 1}
+    one = {"$ref": "#/$defs/exercise", "$defs": full["$defs"]}
+    return jsonschema.Draft202012Validator(top), jsonschema.Draft202012Validator(one)
+
+
+def _exercise_problem(ex: Any, validator: jsonschema.protocols.Validator) -> str | None:
+    """The first problem of one exercise, as 'field: message' (the kind is checked first)."""
+    if not isinstance(ex, dict):
+        return f"(the exercise): must be a mapping of fields, not {type(ex).__name__}"
+    kinds = schema()["$defs"]["exercise"]["properties"]["kind"]["enum"]
+    if ex.get("kind") not in kinds:
+        return f"kind: {_short(repr(ex.get('kind')), 60)} is not one of {', '.join(kinds)}"
+    errors = list(validator.iter_errors(ex))
+    if not errors:
+        return None
+    error = min(errors, key=lambda e: (e.validator not in ("required", "unevaluatedProperties"),
+                                       [str(p) for p in e.absolute_path]))
+    field = _where(error.absolute_path)
+    if error.validator == "required":
+        return f"{error.message.split(' is a required')[0].strip(chr(39))}: missing (a {ex['kind']} exercise needs it)"
+    if error.validator == "unevaluatedProperties":
+        unknown = sorted(k for k in ex if k not in _known_fields(ex["kind"]))
+        return (f"{', '.join(map(str, unknown)) or field or '(the exercise)'}: not a field of a {ex['kind']} exercise "
+                f"(misspelt? known: {', '.join(_known_fields(ex['kind']))})")
+    if error.validator == "pattern" and error.schema.get("pattern") == "\\S":
+        return f"{field}: is empty or only spaces"
+    return f"{field or '(the exercise)'}: {_short(error.message)}"
+
+
+@lru_cache(maxsize=8)
+def _known_fields(kind: str) -> tuple[str, ...]:
+    defs = schema()["$defs"]
+    return tuple(list(defs["common"]["properties"]) + list(defs[f"kind-{kind}"]["properties"]))
+
+
 def validate(doc: dict[str, Any], origin: str = "<spec>") -> dict[str, Any]:
-    """Validate one chapter file; raise SpecError naming the exercise and field."""
-    errors = sorted(jsonschema.Draft202012Validator(schema()).iter_errors(doc), key=lambda e: list(e.path))
+    """Validate one chapter file; raise SpecError naming the file, the exercise and the field."""
+    top, one = _validators()
+    errors = sorted(top.iter_errors(doc), key=lambda e: [str(p) for p in e.absolute_path])
     if errors:
         err = errors[0]
-        where = "/".join(str(p) for p in err.path) or "(top level)"
-        raise SpecError(f"{origin}: {where}: {err.message}")
+        raise SpecError(f"{origin}: {_where(err.absolute_path) or '(top level)'}: {_short(err.message)}")
+    for n, ex in enumerate(doc["exercises"]):
+        problem = _exercise_problem(ex, one)
+        if problem:
+            ex_id = ex.get("id") if isinstance(ex, dict) else None
+            if isinstance(ex_id, str) and _ID.match(ex_id):
+                name = ex_id
+            else:
+                name = f"exercises/{n}" + (f" (id {_short(repr(ex_id), 60)})" if ex_id is not None else "")
+            raise SpecError(f"{origin}: {name}: {problem}")
     seen = set()
     for ex in doc["exercises"]:
         if not ex["id"].startswith(doc["chapter"] + "-"):
@@ -156,10 +218,36 @@ def spec_dir() -> Path:
     raise FileNotFoundError("exercises/specs/ not found above " + str(here))
 
 
+class _StrictLoader(yaml.SafeLoader):
+    """Safe YAML that refuses duplicate keys and aliases (no exercise needs either)."""
+
+    def compose_node(self, parent, index):  # type: ignore[override]
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.constructor.ConstructorError(None, None, "aliases (*name) are not allowed in exercise specs",
+                                                    event.start_mark)
+        return super().compose_node(parent, index)
+
+    def construct_mapping(self, node, deep=False):  # type: ignore[override]
+        seen: dict[Any, Any] = {}
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    "while reading a mapping", node.start_mark,
+                    f"duplicate key {key!r} (first at line {seen[key].line + 1})", key_node.start_mark)
+            seen[key] = key_node.start_mark
+        return super().construct_mapping(node, deep)
+
+
 def load_file(path: str | Path) -> dict[str, Any]:
     path = Path(path)
     try:
-        doc = yaml.safe_load(path.read_text("utf-8"))
+        text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise SpecError(f"{path}: not UTF-8 text (byte {exc.start}: {exc.reason})") from None
+    try:
+        doc = yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
         raise SpecError(f"{path}: not valid YAML: {exc}") from exc
     return validate(doc, str(path))
