@@ -104,6 +104,11 @@ def test_finance_figures_match_the_data(tables):
     falls = [str(y) for y, d in zip(ceb["year"], ceb["value_usd"].diff().fillna(0)) if d < 0]
     assert g["ceb_falls"] == ", ".join(falls)
     assert g["ceb_last_year"] == str(ceb["year"].max())
+    assert g["budget_2025_before"] == f"{finance['2025_budget_before_the_2025_cuts_as_reported'] / 1e9:.2f}"
+    assert g["budget_2025_projected"] == f"{finance['2025_budget_projected_march_2025'] / 1e9:.2f}"
+    # the 2025 figures are budgets from the news, not a continuation of the CEB series
+    rows = tables["iom_finance"].query("year == 2025")
+    assert set(rows["measure_kind"]) == {"budget"} and set(rows["series"]) == {"isolated_figure"}
 
 
 def test_names_and_phases_text_matches_the_data(tables):
