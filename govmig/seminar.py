@@ -1,14 +1,28 @@
 """Feedback for seminar notebooks: ``check("iom-seminar-q1", answer)``.
 
 Checks use the same hashed public forms as the book's exercises, so a student
-notebook (and its zip) never contains the answers. They are looked up in
-``checks.json`` next to the notebook (what scripts/seminar.sh ships), else compiled
-from the repository's ``exercises/specs/<chapter>.yaml``.
+notebook (and its zip) never contains the answers in plain text. They are looked up in
+``checks-<chapter>.json`` next to the notebook (one file per chapter, so that several
+chapters' notebooks can share one folder or one nbgrader assignment), else in an older
+zip's ``checks.json``, else compiled from the repository's ``exercises/specs/<chapter>.yaml``.
+
+The hashes only keep answers out of sight: anyone can try every plausible answer
+against them in a loop. Marks must come from nbgrader's hidden tests, never from
+``check()``.
+
+A folder that lacks the checks or the data raises `SeminarSetupError` naming what is
+missing, so that ``nbgrader validate`` shows the real cause instead of a bare failure.
+
+Importing this module in an IPython kernel also shortens the traceback of any error
+raised in a cell that holds nbgrader hidden tests (``### BEGIN HIDDEN TESTS``) to its
+last line, so that feedback generated from an autograded notebook cannot print the
+hidden test code.
 """
 
 from __future__ import annotations
 
 import json
+import linecache
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -17,17 +31,62 @@ from .exercises import load
 from .exercises.check import Feedback
 from .exercises.check import check as check_public
 
-CHECKS_FILE = "checks.json"
+LEGACY_CHECKS_FILE = "checks.json"   # zips made before checks were split by chapter
+HIDDEN_MARK = "### BEGIN HIDDEN TESTS"
 
 
-@lru_cache(maxsize=None)
-def _public_forms(spec_chapter: str) -> dict[str, dict[str, Any]]:
-    local = Path.cwd() / CHECKS_FILE
-    if local.is_file():
-        forms = json.loads(local.read_text("utf-8"))
-        if any(k.startswith(spec_chapter + "-") for k in forms):
-            return forms
-    return {ex.id: ex.public for ex in load(spec_chapter)}
+class SeminarSetupError(RuntimeError):
+    """The notebook's folder lacks what the checks need: not a wrong answer."""
+
+
+def checks_file(chapter: str) -> str:
+    """The name of a chapter's checks file, e.g. checks-iom-seminar.json."""
+    return f"checks-{chapter}.json"
+
+
+@lru_cache(maxsize=32)
+def _read(path: Path, mtime: float) -> dict[str, dict[str, Any]]:
+    try:
+        forms = json.loads(path.read_text("utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise SeminarSetupError(f"{path} cannot be read as a checks file ({exc}): copy it again "
+                                "from the chapter's zip (bash scripts/seminar.sh)") from None
+    if not isinstance(forms, dict):
+        raise SeminarSetupError(f"{path} is not a checks file (expected an object of checks by id)")
+    return forms
+
+
+def _public_forms(chapter: str) -> tuple[dict[str, dict[str, Any]], str]:
+    """The chapter's checks and where they came from."""
+    here = Path.cwd()
+    own = here / checks_file(chapter)
+    if own.is_file():
+        return _read(own, own.stat().st_mtime), own.name
+    legacy = here / LEGACY_CHECKS_FILE
+    if legacy.is_file():
+        forms = _read(legacy, legacy.stat().st_mtime)
+        if any(k.startswith(chapter + "-") for k in forms):
+            return forms, legacy.name
+    try:
+        return {ex.id: ex.public for ex in load(chapter)}, f"exercises/specs/{chapter}.yaml"
+    except FileNotFoundError:
+        raise SeminarSetupError(
+            f"the checks for {chapter} are missing: {own.name} is not in {here}, and this folder is "
+            f"not inside the book's repository (whose exercises/specs/{chapter}.yaml would do). "
+            f"Copy {own.name} from the chapter's zip (made by bash scripts/seminar.sh) next to "
+            "the notebook; for nbgrader, into source/<assignment>/.") from None
+
+
+def _data_ready() -> None:
+    from .data import package_path
+
+    try:
+        package_path()
+    except FileNotFoundError:
+        raise SeminarSetupError(
+            f"the book's data is missing: no data/datapackage.json in {Path.cwd()} or a folder above "
+            "it, so the notebook's first cell could not load its tables. Copy the data/ folder from "
+            "the chapter's zip next to the notebook; for nbgrader, into source/<assignment>/.") from None
 
 
 def _as_response(public: dict[str, Any], value: Any) -> Any:
@@ -46,15 +105,17 @@ def check(question_id: str, value: Any, *, quiet: bool = False) -> bool:
     """Print feedback on `value` for one question; True if it is right.
 
     Says what is wrong (empty, not a number, not yet right, with a hint) without
-    giving the answer. Never raises for a bad answer.
+    giving the answer. Never raises for a bad answer; raises `SeminarSetupError` when
+    the notebook's folder lacks the data or the checks, or the id is unknown.
     """
     chapter = question_id.rsplit("-q", 1)[0]
-    try:
-        public = _public_forms(chapter)[question_id]
-    except (KeyError, FileNotFoundError):
-        if not quiet:
-            print(f"No check called {question_id!r}: is the question id spelt as in the notebook?")
-        return False
+    _data_ready()
+    forms, where = _public_forms(chapter)
+    public = forms.get(question_id)
+    if public is None:
+        known = ", ".join(sorted(k for k in forms if k.startswith(chapter + "-"))) or "none"
+        raise SeminarSetupError(f"no check called {question_id!r} in {where} (it has: {known}): "
+                                "is the question id spelt as in the notebook?")
     if value is None or value is ...:
         feedback = Feedback("empty", "No answer yet: replace the placeholder with your code, run it, then check.")
     else:
@@ -68,3 +129,52 @@ def check(question_id: str, value: Any, *, quiet: bool = False) -> bool:
         if feedback.explanation:
             print(feedback.explanation)
     return done
+
+
+# --- tracebacks that cannot print hidden tests -------------------------------------------
+
+def _runs_hidden_tests(tb) -> bool:
+    """Whether any frame of the traceback is in code that holds nbgrader hidden tests."""
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename != __file__ and any(line.lstrip().startswith(HIDDEN_MARK)
+                                        for line in linecache.getlines(filename)):
+            return True
+        tb = tb.tb_next
+    return False
+
+
+def short_traceback(etype, value) -> list[str]:
+    """What a failed graded cell shows instead of its code."""
+    last = f"{etype.__name__}: {value}" if str(value) else etype.__name__
+    return [last, "(This graded check failed. Its test code is not shown.)"]
+
+
+def _guard(shell, etype, value, tb, tb_offset=None):
+    # IPython's custom handlers must show the error themselves: an "error" output is
+    # what tells nbgrader that the cell failed.
+    if _runs_hidden_tests(tb):
+        stb = short_traceback(etype, value)
+        shell._showtraceback(etype, value, stb)
+        return stb
+    shell.showtraceback((etype, value, tb), tb_offset=tb_offset, running_compiled_code=True)
+    return None
+
+
+def install_traceback_guard() -> bool:
+    """In an IPython kernel, shorten tracebacks of cells with hidden tests; True if installed."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return False
+    shell = get_ipython()
+    if shell is None:
+        return False
+    if getattr(shell, "_govmig_traceback_guard", False):
+        return True
+    shell.set_custom_exc((Exception,), _guard)
+    shell._govmig_traceback_guard = True
+    return True
+
+
+install_traceback_guard()

@@ -26,7 +26,17 @@ def instructor_blocks() -> list[str]:
     texts += ["\n".join(c.source for c in nbformat.read(p, 4).cells if c.cell_type == "markdown")
               for p in ROOT.glob("chapters/**/*.ipynb")]
     blocks = [m[1] for t in texts for m in ONLY.findall(t)]
+    # Teaching notes moved out of the notebooks to instructor-only pages.
+    blocks += [p.read_text("utf-8").split("\n", 1)[-1] for p in ROOT.glob("instructor/*-exercise-notes.md")]
     return [s.strip() for b in blocks for s in re.split(r"(?<=[.;:])\s+", b) if len(s.strip()) > 30]
+
+
+def notebook_instructor_blocks() -> list[str]:
+    """Notebooks (chapters/, exercises/) that hold an {only} instructor block."""
+    import nbformat
+    return [p.relative_to(ROOT).as_posix() for folder in ("chapters", "exercises")
+            for p in sorted((ROOT / folder).rglob("*.ipynb")) if ".ipynb_checkpoints" not in p.parts
+            and any(ONLY.search(c.source) for c in nbformat.read(p, 4).cells if c.cell_type == "markdown")]
 
 
 def student_files():
@@ -43,6 +53,12 @@ def student_text(site):
 def test_there_is_instructor_only_material():
     assert instructor_blocks(), "no {only} instructor block found: the test would prove nothing"
     assert (ROOT / "instructor" / "guide.md").is_file()
+
+
+def test_no_notebook_holds_teaching_notes():
+    """Students open the notebooks in JupyterLab, which shows {only} instructor blocks:
+    teaching notes belong on instructor/<chapter>-exercise-notes.md."""
+    assert notebook_instructor_blocks() == []
 
 
 def test_student_edition_and_downloads_hold_no_teaching_notes(student_text):
@@ -72,7 +88,8 @@ def test_instructor_edition_has_solutions_notes_and_plans():
         for ex in mine:
             assert ex.spec["explanation"].split(":")[0][:40].replace("'", "&#x27;") in page.replace("&#39;", "&#x27;"), ex.id
         assert page.count('class="gm-solution"') == len(mine), chapter
-        assert "Teaching notes" in page, chapter
+        notes = INSTRUCTOR / "instructor" / f"{chapter}-exercise-notes.html"
+        assert "Teaching notes" in page or notes.is_file(), chapter
         assert (INSTRUCTOR / "instructor" / f"{chapter}-seminar-plan.html").is_file(), chapter
     assert (INSTRUCTOR / "instructor" / "guide.html").is_file()
     assert "(instructor edition)" in (INSTRUCTOR / "intro.html").read_text("utf-8")
