@@ -175,13 +175,35 @@ def test_prose_does_not_hard_code_the_glued_counts():
         assert stale not in text, stale
 
 
-def test_map_counts_states_without_an_outline(members):
+@pytest.fixture(scope="module")
+def added():
+    return load("rcp_memberships_added", PACKAGE)
+
+
+def test_map_counts_states_without_an_outline(members, added):
     topo = json.loads(WORLD.read_text("utf-8"))
     ids = {g["id"] for g in topo["objects"]["countries"]["geometries"] if "id" in g}
     countries = load("countries", PACKAGE).set_index("iso3")
-    listed = countries.loc[sorted(members["iso3"].unique()), "m49"]
-    assert _glued(NOTEBOOK)["n_not_drawn"] == str(int((~listed.isin(ids)).sum()))
+    both = pd.concat([members, added])
+    listed = countries.loc[sorted(both["iso3"].unique()), "m49"]
+    g = _glued(NOTEBOOK)
+    assert g["n_not_drawn"] == str(int((~listed.isin(ids)).sum()))
+    assert g["n_map_states"] == str(both["iso3"].nunique())
+    assert g["n_map_lists"] == str(both["rcp_id"].nunique())
     assert all(len(i) == 3 and i.isdigit() for i in ids)
+
+
+def test_added_khartoum_list_matches_its_page(rcps, members, added):
+    assert len(added) == 41 and (added["rcp_id"] == "khartoum").all()
+    assert added["source_detail"].str.startswith("signatory").sum() == 37
+    assert sorted(added.loc[~added["source_detail"].str.startswith("signatory"), "iso3"]) == [
+        "CHE", "LBY", "NOR", "UGA"]
+    assert not added.duplicated("iso3").any()
+    assert set(added["iso3"]) <= set(load("countries", PACKAGE)["iso3"])
+    assert not set(added["rcp_id"]) & set(members["rcp_id"])
+    assert (added["rcp"] == added["rcp_id"].map(rcps["label"])).all()
+    # the count on another page stays as it was, and the table says so
+    assert rcps.loc["khartoum", "n_states"] == 40 and not rcps.loc["khartoum", "full_member_list"]
 
 
 def test_map_description_is_generated_not_typed():
