@@ -62,7 +62,16 @@ class ExerciseSet:
     """The exercises of one chapter, by id, in file order."""
 
     def __init__(self, doc: dict[str, Any], origin: str = "<spec>", book: str | None = None) -> None:
-        doc = validate(doc, origin)  # whatever it is given: the HTML relies on valid ids
+        self._setup(validate(doc, origin), book)  # whatever it is given: the HTML relies on valid ids
+
+    @classmethod
+    def _validated(cls, doc: dict[str, Any], book: str | None) -> ExerciseSet:
+        """From a doc that load_file has just validated."""
+        self = cls.__new__(cls)
+        self._setup(doc, book)
+        return self
+
+    def _setup(self, doc: dict[str, Any], book: str | None) -> None:
         self.book = book  # the version of the book's exercises (catalogue.book_version)
         self.chapter = doc["chapter"]
         self.title = doc.get("title", self.chapter)
@@ -158,4 +167,4 @@ def load(chapter: str, folder: str | Path | None = None) -> ExerciseSet:
     """Load and validate exercises/specs/<chapter>.yaml."""
     folder = Path(folder) if folder else spec_dir()
     path = folder / f"{chapter}.yaml"
-    return ExerciseSet(load_file(path), str(path), book_version(folder))
+    return ExerciseSet._validated(load_file(path), book_version(folder))

@@ -218,36 +218,74 @@ def spec_dir() -> Path:
     raise FileNotFoundError("exercises/specs/ not found above " + str(here))
 
 
-class _StrictLoader(yaml.SafeLoader):
-    """Safe YAML that refuses duplicate keys and aliases (no exercise needs either)."""
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser: 20x faster, same safe constructor
 
-    def compose_node(self, parent, index):  # type: ignore[override]
-        if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
-            raise yaml.constructor.ConstructorError(None, None, "aliases (*name) are not allowed in exercise specs",
-                                                    event.start_mark)
-        return super().compose_node(parent, index)
+
+class _StrictLoader(_BaseLoader):  # type: ignore[misc, valid-type]
+    """Safe YAML that refuses duplicate keys (PyYAML would keep the last one silently)."""
 
     def construct_mapping(self, node, deep=False):  # type: ignore[override]
         seen: dict[Any, Any] = {}
         for key_node, _ in node.value:
             key = self.construct_object(key_node, deep=True)
-            if key in seen:
+            if isinstance(key, (str, int, float, bool)) and key in seen:
                 raise yaml.constructor.ConstructorError(
                     "while reading a mapping", node.start_mark,
                     f"duplicate key {key!r} (first at line {seen[key].line + 1})", key_node.start_mark)
-            seen[key] = key_node.start_mark
+            if isinstance(key, (str, int, float, bool)):
+                seen[key] = key_node.start_mark
         return super().construct_mapping(node, deep)
 
 
+def _refuse_aliases(root: yaml.Node | None) -> None:
+    """An alias (*name) makes one node appear twice; no exercise needs one, and an
+    alias bomb is a tree of them."""
+    seen: set[int] = set()
+    stack = [root] if root is not None else []
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            raise yaml.constructor.ConstructorError(None, None, "aliases (*name) are not allowed in exercise specs",
+                                                    node.start_mark)
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            stack += [part for pair in node.value for part in pair]
+        elif isinstance(node, yaml.SequenceNode):
+            stack += node.value
+
+
+def _parse_yaml(text: str) -> Any:
+    loader = _StrictLoader(text)
+    try:
+        node = loader.get_single_node()
+        _refuse_aliases(node)
+        return loader.construct_document(node) if node is not None else None
+    finally:
+        loader.dispose()
+
+
 def load_file(path: str | Path) -> dict[str, Any]:
+    """Read and validate one spec file (cached until the file changes; a fresh copy each call)."""
     path = Path(path)
+    try:
+        st = path.stat()
+    except OSError:
+        return _load_file(path)  # raises the clear FileNotFoundError
+    return copy.deepcopy(_load_cached(str(path), st.st_mtime_ns, st.st_size))
+
+
+@lru_cache(maxsize=64)
+def _load_cached(path: str, mtime_ns: int, size: int) -> dict[str, Any]:
+    return _load_file(Path(path))
+
+
+def _load_file(path: Path) -> dict[str, Any]:
     try:
         text = path.read_bytes().decode("utf-8")
     except UnicodeDecodeError as exc:
         raise SpecError(f"{path}: not UTF-8 text (byte {exc.start}: {exc.reason})") from None
     try:
-        doc = yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
+        doc = _parse_yaml(text)
     except yaml.YAMLError as exc:
         raise SpecError(f"{path}: not valid YAML: {exc}") from exc
     return validate(doc, str(path))
