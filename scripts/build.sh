@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# Build the HTML book. Creates .venv from requirements.txt and installs the site's
+# Build the HTML book. Creates .venv from requirements-build.txt and installs the site's
 # JavaScript from npm on first use.
 #   bash scripts/build.sh               student edition (the public book)  -> _build/html
 #   bash scripts/build.sh --instructor  instructor edition (solutions, teaching notes,
 #                                       seminar plans; not for publishing) -> _build/instructor/html
 source "$(dirname "$0")/lib.sh"
-python_env requirements.txt
+python_env requirements-build.txt
 js_env
 if [ "${1:-}" = "--instructor" ]; then
   shift

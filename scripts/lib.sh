@@ -22,16 +22,16 @@ apt_need() {
 stale() { local stamp="$1"; shift; [ "$(cat "$@" | sha256sum)" != "$(cat "$stamp" 2>/dev/null)" ]; }
 stamp() { local stamp="$1"; shift; cat "$@" | sha256sum > "$stamp"; }
 
-python_env() {   # $1: requirements file
+python_env() {   # $1: requirements file; every version pinned by requirements-lock.txt
   local req="$1"
   python3 -c 'import ensurepip, venv' 2>/dev/null || apt_need __none__ python3-venv
   if [ ! -x "$PY" ]; then say "creating $VENV"; python3 -m venv "$VENV"; fi
-  if stale "$VENV/.stamp-$(basename "$req")" "$req" requirements.txt pyproject.toml; then
+  if stale "$VENV/.stamp-$(basename "$req")" requirements*.txt pyproject.toml; then
     say "installing Python packages from $req"
     "$PY" -m pip install -q --upgrade pip
-    "$PY" -m pip install -q -r "$req"
+    "$PY" -m pip install -q -r "$req" -c requirements-lock.txt -e .
     "$PY" -m pip check
-    stamp "$VENV/.stamp-$(basename "$req")" "$req" requirements.txt pyproject.toml
+    stamp "$VENV/.stamp-$(basename "$req")" requirements*.txt pyproject.toml
   fi
   # Quieten ipykernel's "running over TCP without encryption" log in the build's kernels.
   mkdir -p "$VENV/etc/ipython"
