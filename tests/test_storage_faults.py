@@ -9,7 +9,9 @@ not depend on how recent the built site is."""
 from __future__ import annotations
 
 import json
+import os
 from html import escape
+from pathlib import Path
 
 import pytest
 
@@ -17,7 +19,7 @@ from govmig.collect import read_folder
 from govmig.exercises import static
 
 from collect_fixture import make_specs
-from conftest import ROOT
+from conftest import ROOT, SITE
 
 pytestmark = pytest.mark.browser
 JS = ROOT / "govmig" / "static" / "govmig-exercises.js"
@@ -133,3 +135,38 @@ def test_export_asks_for_a_name_and_never_hands_in_an_empty_file(browser, serve)
 def test_export_box_html_is_escaped():
     html = static.render_export('x"><img src=x>', 'y"><b>')
     assert "<img" not in html and "<b>" not in html and escape('x"><img src=x>') in html
+
+
+BUILT = Path(os.environ.get("GOVMIG_TEST_SITE") or SITE)  # a fresh build elsewhere: GOVMIG_TEST_SITE=/tmp/.../html
+
+
+@pytest.mark.parametrize("fault", ["setItem throws", "getItem throws", "localStorage getter throws"])
+def test_the_built_exercise_page_keeps_answers_when_storage_fails(browser, tmp_path, fault):
+    """The same on the book's own chapter 1 exercise page (theme scripts included)."""
+    from conftest import _serve
+
+    if not (BUILT / "chapters" / "iom" / "iom-exercises.html").is_file():
+        pytest.fail(f"no built site at {BUILT}: build the book, or set GOVMIG_TEST_SITE")
+    gen = _serve(BUILT)
+    base = next(gen)
+    context = browser.new_context(accept_downloads=True)
+    context.add_init_script(FAULTS[fault])
+    context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(base) else r.abort())
+    page = context.new_page()
+    page.goto(base + "/chapters/iom/iom-exercises.html", wait_until="load")
+    page.wait_for_selector(".gm-export[data-gm-ready=true]")
+    forms = page.locator("form.gm-exercise:has(input[type=radio])")
+    for n in range(2):
+        forms.nth(n).locator("input[type=radio]").first.check()
+        forms.nth(n).locator(".gm-check").click()
+        assert forms.nth(n).locator(".gm-feedback").inner_text().strip()
+    assert "kept only while this page is open" in page.locator(".gm-storage-warning").first.inner_text()
+    page.fill(".gm-export-name", "Ada")
+    with page.expect_download() as info:
+        page.click(".gm-export-button")
+    target = tmp_path / info.value.suggested_filename
+    info.value.save_as(target)
+    doc = json.loads(target.read_text("utf-8"))
+    assert len(doc["answers"]) == 2 and doc["name"] == "Ada" and len(doc.get("book", "")) == 16
+    context.close()
+    next(gen, None)
