@@ -220,3 +220,24 @@ def test_world_outline_is_the_packaged_file():
 def test_budapest_dates_are_explained(rcps):
     note = rcps.loc["budapest", "notes"]
     assert "Berlin" in note and "Budapest" in note and "1991" in note and "1993" in note
+
+
+def test_more_glued_counts_match_the_data(rcps, members):
+    g = _glued(NOTEBOOK)
+    decade = rcps["established"] // 10 * 10
+    other = rcps["conflicting_established"].fillna(rcps["established"]) // 10 * 10
+    per_state = members.groupby("iso3")["rcp_id"].agg(list)
+    several = per_state[per_state.map(len) >= 2]
+    pairs = {tuple(sorted(p)) for procs in several for i, a in enumerate(procs) for p in [(a, b) for b in procs[i + 1:]]}
+    expected = {"n_1990s": int((decade == 1990).sum()), "n_1990s_other": int((other == 1990).sum()),
+                "n_2000s_decade": int((decade == 2000).sum()), "n_several": len(several), "n_pairs": len(pairs)}
+    for name, value in expected.items():
+        assert g.get(name) == str(value), (name, g.get(name), value)
+
+
+def test_chart_descriptions_are_generated_not_typed():
+    cells = json.loads(NOTEBOOK.read_text("utf-8"))["cells"]
+    charts = ["".join(c["source"]) for c in cells if c["cell_type"] == "code" and "description=" in "".join(c["source"])]
+    assert len(charts) == 4
+    for src in charts:
+        assert re.search(r"description=[a-z_]+_description", src), src[:80]
