@@ -62,6 +62,8 @@ def _ex(**changes):
 
 
 DELETE = object()
+TEXT = {"id": "t-t", "kind": "text", "title": "T", "prompt": "Write.", "explanation": "So.", "min_words": 10,
+        "model_answer": "A model.", "rubric": ["One point."]}
 NUMBER = {"id": "t-n", "kind": "number", "title": "N", "prompt": "How many?", "explanation": "So.",
           "answer": 89, "decimals": 0}
 
@@ -86,6 +88,13 @@ NUMBER = {"id": "t-n", "kind": "number", "title": "N", "prompt": "How many?", "e
     (dict(NUMBER, decimals=7), "t-n: decimals: 7 is greater than the maximum of 6"),
     (dict(NUMBER, answer="89"), "t-n: answer: '89' is not of type 'number'"),
     (dict(NUMBER, unit=""), "t-n: unit: "),
+    ({k: v for k, v in NUMBER.items() if k != "decimals"}, "t-n: decimals: missing (a number exercise needs it)"),
+    (dict(NUMBER, answer=True), "t-n: answer: True is not of type 'number'"),
+    (_ex(options=DELETE), "t-one: options: missing (a choice exercise needs it)"),
+    (dict(TEXT, answer="x"), "t-t: answer: not a field of a text exercise"),
+    (dict(TEXT, rubric=[]), "t-t: rubric: [] should be non-empty"),
+    (dict(TEXT, rubric=[" "]), "t-t: rubric/0: is empty or only spaces"),
+    (dict(TEXT, max_words=5), "t-t: max_words is smaller than min_words"),
     ("just text", "exercises/0: (the exercise): must be a mapping"),
 ])
 def test_faults_name_file_exercise_and_field(exercise, needle):

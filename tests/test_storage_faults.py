@@ -30,6 +30,10 @@ FAULTS = {
     "getItem throws": "Storage.prototype.getItem = function () { throw new DOMException('no', 'SecurityError'); };",
     "localStorage getter throws": "Object.defineProperty(window, 'localStorage', "
                                   "{ get() { throw new DOMException('blocked', 'SecurityError'); } });",
+    "quota really full": "if (!sessionStorage.getItem('filled')) { sessionStorage.setItem('filled', '1');"
+                         " for (let size = 1 << 20; size >= 1; size >>= 1) {"
+                         " try { for (let i = 0; ; i++) localStorage.setItem('fill-' + size + '-' + i, 'x'.repeat(size)); }"
+                         " catch (e) {} } }",
     "stored answers are an array": "localStorage.setItem('govmig:answers', JSON.stringify({version: 1, answers: []}));",
 }
 
