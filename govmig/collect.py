@@ -180,8 +180,8 @@ def _schema_problem(doc: Any) -> str | None:
     if error is None:
         return None
     where = "/".join(printable(str(p), 40) for p in error.absolute_path) or "(top level)"
-    if error.validator == "propertyNames":
-        return f"{where}: an exercise id that is not a valid id"
+    if "propertyNames" in error.absolute_schema_path:
+        return f"{where}: a key that is not a valid exercise or item id"
     return f"malformed export at {where} ({error.validator} check failed)"
 
 
@@ -310,7 +310,8 @@ def main(argv: list[str]) -> int:
         print(printable(f"flagged {name}: {reason}", 400), file=sys.stderr)
     print(f"{len(collection.answers['file'].unique())} file(s) read, {len(collection.skipped)} skipped, "
           f"{len(collection.flags)} flag(s); book version {collection.version}", file=sys.stderr)
-    print(collection.summary().to_string(index=False))  # only the book's own ids and chapters
+    summary = collection.summary()
+    print(summary.to_string(index=False) if len(summary) else "no answers read")  # only the book's own ids and chapters
     return 0
 
 

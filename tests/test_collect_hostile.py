@@ -76,6 +76,7 @@ def test_hostile_files_are_skipped_or_escaped(tmp_path, specs):
             "in-answer-status.json", "in-answer-updated.json", "in-answer-attempts.json",
             "in-order-response.json"} <= set(skipped)
     assert "free-text.json" in read
+    assert skipped["d1.json"] == "answers: a key that is not a valid exercise or item id"
     for out in _outputs(collection):
         assert not MARKUP.search(out), out[:300]
     spec = collection.chart().to_dict()
