@@ -93,9 +93,10 @@ class Collection:
         live = self._live()
         if live.empty:
             return pd.DataFrame(columns=cols)
-        g = live.groupby(["chapter", "exercise"])
-        out = g.agg(students=("file", "nunique"), correct=("status", lambda s: int(s.isin(DONE).sum())),
-                    mean_attempts=("attempts", "mean")).reset_index()
+        live = live.assign(done=live["status"].isin(DONE).astype(int),
+                           attempts=live["attempts"].astype("Float64"))
+        out = live.groupby(["chapter", "exercise"]).agg(
+            students=("file", "nunique"), correct=("done", "sum"), mean_attempts=("attempts", "mean")).reset_index()
         out["share_correct"] = (out["correct"] / out["students"]).round(2)
         out["mean_attempts"] = out["mean_attempts"].astype("Float64").round(1)
         return out[cols]
@@ -114,9 +115,10 @@ class Collection:
 
     def chart(self) -> alt.Chart:
         """Share of students right per exercise; exercises the class struggled with first."""
-        data = self.summary().sort_values(["share_correct", "exercise"]).head(MAX_CHART_BARS)
+        summary = self.summary()
+        data = summary.sort_values(["share_correct", "exercise"]).head(MAX_CHART_BARS)
         data = data.astype({"students": int, "correct": int, "share_correct": float, "mean_attempts": float})
-        cut = len(self.summary()) - len(data)
+        cut = len(summary) - len(data)
         more = f"; only the {MAX_CHART_BARS} exercises with the fewest right answers are drawn ({cut} more in the summary)" if cut else ""
         return alt.Chart(data).mark_bar().encode(
             x=alt.X("share_correct:Q", title="Students with the right answer (share)", scale=alt.Scale(domain=[0, 1])),
