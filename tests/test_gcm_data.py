@@ -204,3 +204,17 @@ def test_vote_notebook_no_longer_repeats_the_reviewed_errors():
     assert "thirteen years" not in text
     assert "164 states signed" not in text
     assert "no marrakesh data in the package" not in VOTE_NB.read_text("utf-8").lower()
+
+
+def test_chapter_page_keeps_the_review_corrections():
+    """Review of December 2026, chapter 4: the errors repeated from Tardis stay flagged."""
+    page = (ROOT / "chapters" / "gcm" / "gcm-soft-law.md").read_text("utf-8")
+    for gone in ["signed the Global Compact", "signed what was", "signed at an intergovernmental",
+                 "applied only to European refugees", "you may want to check it",
+                 "Betts, Alexander (2018)", "a non-legally\nbinding co-operation framework"]:
+        assert gone not in page, gone
+    assert page.count("Source check:") >= 5
+    for key in ["abbottsnidal2000", "shafferpollack2010", "reliefweb2018gcr", "betts2008softlaw"]:
+        assert key in page, key
+    since = (ROOT / "chapters" / "gcm" / "gcm-since-2018.md").read_text("utf-8")
+    assert "Last reviewed: December 2026." in since.split("\n")[:5]
