@@ -46,7 +46,8 @@ def odd_positions(ex):
         return []
     items = [i["id"] for i in ex.spec["items"]]
     first = ex.public["options"][0]["id"]
-    return [{i: "abc" for i in items}, {i: "1;x=y" for i in items}, {i: 1 for i in items},
+    return [{i: "abc" for i in items}, {i: "1;x=y" for i in items}, {i: 1 for i in items}, {i: n for n, i in enumerate(items, start=1)},
+            {i: 1.5 for i in items}, {i: float(n) for n, i in enumerate(items, start=1)}, {i: 10**20 for i in items}, {i: True for i in items},
             {i: [first] for i in items}, {i: first for i in items}, {i: None for i in items},
             {**{i: first for i in items}, items[0]: "\ud800"}, {i: "constructor" for i in items},
             {"__proto__": first, **{i: first for i in items[1:]}}, dict.fromkeys(items, "1") | {items[-1]: "99"}]

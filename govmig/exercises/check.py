@@ -209,6 +209,17 @@ def _shown(raw: str) -> str:
     return raw if len(raw) <= 40 else raw[:40] + "\u2026"
 
 
+def _select_value(value: Any) -> str:
+    """An order or match value: a string, or a whole number given as one (2 for "2")."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, float) and value.is_integer():  # JavaScript has no int/float distinction
+        value = int(value)
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) < 10**15:
+        return str(value)
+    return ""
+
+
 def canonical_response(public: dict[str, Any], response: Any) -> Feedback | str:
     """Turn a raw response into the canonical string that is hashed.
 
@@ -235,7 +246,7 @@ def canonical_response(public: dict[str, Any], response: Any) -> Feedback | str:
     # order and match: one value per item, each one of the listed options
     response = response if isinstance(response, dict) else {}
     items = [item["id"] for item in public["items"]]
-    values = {i: v if isinstance(v := response.get(i), str) else "" for i in items}
+    values = {i: _select_value(response.get(i)) for i in items}
     missing = [i for i in items if values[i] == ""]
     if missing:
         return Feedback("empty", _fmt("empty_select", missing=len(missing), total=len(items)))

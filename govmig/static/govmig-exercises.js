@@ -100,6 +100,12 @@
     if (!isFinite(scaled) || Math.abs(scaled) > MAX_EXACT) return null;
     return String(Math.floor(scaled));
   }
+  // An order or match value: a string, or a whole number given as one (2 for "2").
+  function selectValue(v) {
+    if (typeof v === "string") return v;
+    if (typeof v === "number" && Number.isInteger(v) && Math.abs(v) < 1e15) return String(v);
+    return "";
+  }
   function own(obj, key) { return Object.prototype.hasOwnProperty.call(obj, key) ? obj[key] : undefined; }
 
   function canonicalResponse(pub, response) {
@@ -117,7 +123,7 @@
     }
     response = response && typeof response === "object" && !Array.isArray(response) ? response : {};
     var values = Object.create(null), missing = 0;
-    pub.items.forEach(function (it) { var v = own(response, it.id); values[it.id] = typeof v === "string" ? v : ""; if (!values[it.id]) missing++; });
+    pub.items.forEach(function (it) { values[it.id] = selectValue(own(response, it.id)); if (!values[it.id]) missing++; });
     if (missing) return { status: "empty", message: fmt("empty_select", { missing: missing, total: pub.items.length }) };
     var optionIds = pub.options.map(function (o) { return o.id; });
     if (pub.items.some(function (it) { return optionIds.indexOf(values[it.id]) < 0; })) return { status: "invalid", message: fmt("not_an_option", {}) };
