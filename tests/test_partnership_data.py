@@ -198,3 +198,23 @@ def test_since_page_is_dated():
     lines = [x for x in (CHAPTER / "partnership-since-2011.md").read_text("utf-8").splitlines() if x.strip()]
     heading = next(i for i, x in enumerate(lines) if x.startswith("# Since the sources"))
     assert lines[heading + 1] == "Last reviewed: December 2026."
+
+
+def test_later_statements_are_short_sourced_and_glued(coded):
+    later = load("partnership_statements_later", PACKAGE)
+    assert (later["excerpt"].str.split().str.len() <= 40).all()
+    bib = (ROOT / "references.bib").read_text("utf-8")
+    for key in later["source"].unique():
+        entry = re.search(r"@\w+\{" + re.escape(key) + r",(.*?)\n\}", bib, re.S)
+        assert entry and "urldate = {2026-12-01}" in entry.group(1), key
+    g = _glued(CORPUS)
+    tags = (later["main_code"] + ";" + later["other_codes"].fillna("")).str.strip(";").str.split(";").explode()
+    expected = {"n_later": len(later), "later_first": int(later["year"].min()),
+                "later_last": int(later["year"].max()),
+                "later_any_security-control": int((tags == "security-control").sum())}
+    for code in ["security-control", "rights", "shared-responsibility", "mutual-benefit"]:
+        expected[f"later_main_{code}"] = int((later["main_code"] == code).sum())
+    for name, value in expected.items():
+        assert g.get(name) == str(value), (name, g.get(name), value)
+    # "Rights, which never lead a statement in the papers' corpus, lead ... here."
+    assert (coded["main_code"] == "rights").sum() == 0
