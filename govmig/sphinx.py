@@ -140,12 +140,96 @@ def _on_page(app: Sphinx, pagename: str, templatename: str, context: dict, doctr
         # myst-nb's hide-input: the label hides the visible text ("Show code cell source")
         # from screen readers (axe's label-content-name-mismatch); let the text name it.
         body = context["body"] = body.replace('<summary aria-label="Toggle hidden content">', "<summary>")
+    if '<p class="collapsed admonition-title">' in body:
+        # myst-nb puts <p> in <summary> (invalid HTML, the Nu checker's error): spans, styled
+        # as myst-nb styles the paragraphs (govmig.css).
+        body = context["body"] = SUMMARY_P.sub(r'<span class="\1 admonition-title">\2</span>', body)
     if "data-gm-chart=" in body:
         app.add_js_file(CHART_JS, priority=150, loading_method="defer")
     if "gm-exercise" in body or "gm-export" in body:
         messages = resources.files("govmig.exercises").joinpath("messages.json").read_text("utf-8")
         app.add_js_file(None, body=f"window.GOVMIG_MESSAGES = {json.dumps(json.loads(messages))};", priority=150)
         app.add_js_file("govmig-exercises.js", priority=151)
+    if "<style scoped>" in body:
+        # pandas puts <style scoped> in every table's output: invalid HTML in <body> (the Nu
+        # checker's error); the same rules are in govmig.css.
+        body = context["body"] = PANDAS_STYLE.sub("", body)
+    _prune_assets(context, context.get("body", ""), pagename)
+    _name_sidebar_toggles(context)
+
+
+SUMMARY_P = re.compile(r'<p class="(collapsed|expanded) admonition-title">(.*?)</p>')
+PANDAS_STYLE = re.compile(r"<style scoped>.*?</style>\s*", re.S)
+
+# Theme and extension assets, and what a page's body must contain to need them (issue 19:
+# nothing render-blocking that the page does not need). Sizes measured in December 2026.
+NEEDS = {
+    "sphinx-thebe.css": None,                      # 2 KB; no live code in this book
+    "design-tabs.js": "sd-",                       # 7 KB; sphinx-design tabs
+    "sphinx-design.min.css": "sd-",                # 55 KB
+    "clipboard.min.js": 'class="highlight',       # 9 KB; copy buttons on code blocks
+    "copybutton.js": 'class="highlight',          # 8 KB
+    "copybutton.css": 'class="highlight',
+    "pygments.css": 'class="highlight',           # 13 KB; code colours
+    "togglebutton.js": ("toggle", "dropdown"),     # 10 KB; {toggle} and dropdown admonitions
+    "togglebutton.css": ("toggle", "dropdown"),
+    "mystnb.": ("cell", "output", "pasted"),       # 43 KB; notebook cells and glued values
+}
+# Scripts that wait for the DOM anyway: loaded with `defer`, so they never block rendering.
+DEFER = ("doctools.js", "sphinx_highlight.js", "clipboard.min.js", "copybutton.js",
+         "sphinx-book-theme.js", "togglebutton.js", "design-tabs.js", "govmig-exercises.js")
+TOGGLE_CONFIG = ("toggleHint", "toggleOpenOnPrint", "togglebuttonSelector")
+
+
+def _asset_needed(name: str, body: str) -> bool:
+    for key, needs in NEEDS.items():
+        if key in name:
+            if needs is None:
+                return False
+            return any(n in body for n in ((needs,) if isinstance(needs, str) else needs))
+    return True
+
+
+TOGGLE = '<summary><span class="toctree-toggle" role="presentation">'
+
+
+def _name_sidebar_toggles(context: dict) -> None:
+    """The theme's sidebar opens a chapter's sub-pages with a <summary> holding only an
+    icon: no accessible name (axe-core's summary-name at laptop width). Name it."""
+    generate = context.get("generate_toctree_html")
+    if generate is None or getattr(generate, "govmig", False):
+        return
+
+    def named(*args: Any, **kwargs: Any) -> Any:
+        html = generate(*args, **kwargs)
+        if not isinstance(html, str):   # kind="raw" returns the BeautifulSoup tree
+            return html
+        return type(html)(html.replace(TOGGLE, TOGGLE.replace("<summary>", '<summary aria-label="Show or hide the sub-pages">')))
+    named.govmig = True
+    context["generate_toctree_html"] = named
+
+
+def _prune_assets(context: dict, body: str, pagename: str = "") -> None:
+    """Drop the theme's scripts and styles a page does not use; defer the rest (not on
+    the search page, whose inline search scripts need doctools.js at once)."""
+    from sphinx.builders.html._assets import _JavaScript
+
+    if "css_files" in context:
+        context["css_files"][:] = [c for c in context["css_files"]
+                                   if _asset_needed(str(getattr(c, "filename", c) or ""), body)]
+    if "script_files" not in context:
+        return
+    keep, toggles = [], _asset_needed("togglebutton.js", body)
+    for script in context["script_files"]:
+        name = str(getattr(script, "filename", script) or "")
+        inline = getattr(script, "attributes", {}).get("body", "") or ""
+        if not _asset_needed(name, body) or (not toggles and any(t in inline for t in TOGGLE_CONFIG)):
+            continue
+        if pagename != "search" and name and name.split("?")[0].endswith(DEFER) and isinstance(script, _JavaScript) \
+                and "defer" not in script.attributes and "async" not in script.attributes:
+            script = _JavaScript(script.filename, priority=script.priority, **{**script.attributes, "defer": "defer"})
+        keep.append(script)
+    context["script_files"][:] = keep
 
 
 def _copy_if_changed(src: Path, dst: Path) -> None:
@@ -160,6 +244,7 @@ def _on_finished(app: Sphinx, exception: Exception | None) -> None:
         return
     if edition() == "student":
         _strip_sources(app)
+    _write_index_redirect(app)
     modules, vendor = _node_modules(app), Path(app.outdir) / "_static" / "vendor"
     for src, dst in VENDOR.items():
         source = modules / src
@@ -171,6 +256,77 @@ def _on_finished(app: Sphinx, exception: Exception | None) -> None:
         for name in ("LICENSE", "LICENSE.txt", "LICENSE.md"):
             if (modules / pkg / name).is_file():
                 _copy_if_changed(modules / pkg / name, vendor / "licenses" / f"{pkg.replace('/', '_')}-{name}")
+
+
+def _write_index_redirect(app: Sphinx) -> None:
+    """index.html sends readers to the root page. sphinx-external-toc writes a bare
+    <meta> tag there (no doctype, no title: Nu checker errors); this is a valid page."""
+    root = app.config.root_doc
+    if root == "index":
+        return
+    title = app.config.html_title or app.config.project
+    esc = lambda text: str(text).replace("&", "&amp;").replace("<", "&lt;").replace('"', "&quot;")  # noqa: E731
+    (Path(app.outdir) / "index.html").write_text(
+        '<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
+        '<title>{title}</title>\n<meta http-equiv="refresh" content="0; url={root}.html">\n'
+        '<link rel="canonical" href="{root}.html">\n</head>\n<body>\n'
+        '<p><a href="{root}.html">{title}</a></p>\n</body>\n</html>\n'.format(
+            lang=esc(app.config.language or "en"), title=esc(title), root=esc(root)), "utf-8")
+
+
+def _execute_one(path: str, timeout: int, allow_errors: bool) -> tuple[str, Any, float, str | None]:
+    """Run one notebook in a fresh kernel (in a worker process); myst-nb's own function."""
+    import nbformat
+    from jupyter_cache.executors.utils import single_nb_execution
+
+    nb = nbformat.read(path, as_version=4)
+    result = single_nb_execution(nb, cwd=str(Path(path).parent), timeout=timeout,
+                                 allow_errors=allow_errors, meta_override=True)
+    return path, nb, result.time, (result.exc_string if result.err is not None else None)
+
+
+def _execute_in_parallel(app: Sphinx, env: Any, docnames: list[str]) -> None:
+    """Run the notebooks that have no cached outputs side by side, one per core, and put
+    the results in myst-nb's execution cache, which the build then reads as usual (a
+    notebook that fails here is left to myst-nb, which runs it again and reports it).
+    myst-nb alone runs them one after another; the book's build time is mostly this."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    config = app.config
+    if config.nb_execution_mode != "cache":
+        return
+    import nbformat
+    from jupyter_cache import get_cache
+    from jupyter_cache.base import CacheBundleIn
+
+    mystnb = getattr(env, "mystnb_config", None)   # myst-nb resolves the path at builder-inited
+    cache = get_cache(getattr(mystnb, "execution_cache_path", None)
+                      or Path(app.outdir).parent / ".jupyter_cache")
+    todo = []
+    for doc in docnames:
+        path = Path(env.doc2path(doc))
+        if path.suffix != ".ipynb" or any(path.match(p) for p in config.nb_execution_excludepatterns):
+            continue
+        try:
+            cache.match_cache_notebook(nbformat.read(path, as_version=4))
+        except KeyError:
+            todo.append(str(path))
+    jobs = min(len(todo), int(os.environ.get("GOVMIG_JOBS") or os.cpu_count() or 1))
+    if jobs < 2:
+        return
+    logger.info(f"[govmig] running {len(todo)} notebooks, {jobs} at a time")
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        futures = [pool.submit(_execute_one, path, config.nb_execution_timeout, config.nb_execution_allow_errors)
+                   for path in todo]
+        for future in futures:
+            try:
+                path, nb, seconds, error = future.result()
+            except Exception as exc:  # noqa: BLE001  myst-nb runs it again and reports
+                logger.info(f"[govmig] a notebook could not run in parallel: {exc}")
+                continue
+            if error is None:
+                cache.cache_notebook_bundle(CacheBundleIn(nb, path, data={"execution_seconds": seconds}),
+                                            check_validity=False, overwrite=True)
 
 
 def _refresh_execution_cache(app: Sphinx, fingerprint: str) -> None:
@@ -223,7 +379,83 @@ def _strip_sources(app: Sphinx) -> None:
             path.write_text(strip_instructor_blocks(path.read_text("utf-8")), "utf-8")
 
 
+EXERCISE_CALL = re.compile(r"""\s*exercises\[\s*(["'])[^"'\n]+\1\s*\]\s*;?\s*""")
+
+
+def _hide_exercise_source(app: Sphinx, doctree: Any) -> None:
+    """A code cell that only shows an exercise (`exercises["id"]`) shows the exercise, not
+    the code, in the book (the source stays in the notebook for JupyterLab)."""
+    from docutils import nodes
+
+    for cell in list(doctree.findall(nodes.container)):
+        if cell.get("nb_element") != "cell_code":
+            continue
+        for part in list(cell.children):
+            if isinstance(part, nodes.container) and part.get("nb_element") == "cell_code_source" \
+                    and EXERCISE_CALL.fullmatch(part.astext()):
+                cell.remove(part)
+                if cell.get("hide_mode") == "input":
+                    del cell["hide_mode"]
+
+
+def _renumber_sub_pages(env: Any) -> list[str]:
+    """Number a chapter's sub-pages by their position in it (1.1, 1.2, ...), not after the
+    chapter page's own sections (1.17, 1.18, ...); the chapter page's own sections are then
+    unnumbered. Figures stay numbered by chapter. Same rule in both editions."""
+    from docutils import nodes
+    from sphinx import addnodes
+
+    numbers = env.toc_secnumbers
+    changed = set()
+    for doc in list(numbers):
+        top = numbers[doc].get("")
+        toc = env.tocs.get(doc)
+        if not top or len(top) != 1 or toc is None:
+            continue
+        subs = [ref for tree in toc.findall(addnodes.toctree) for _title, ref in tree["entries"]
+                if ref in numbers and numbers[ref].get("")]
+        if not subs:
+            continue
+        for anchor in [a for a in numbers[doc] if a]:      # the chapter page's own sections
+            del numbers[doc][anchor]
+        for ref in toc.findall(nodes.reference):
+            if ref.get("anchorname"):
+                ref["secnumber"] = None
+        changed.add(doc)
+        for position, sub in enumerate(subs, start=1):
+            old = numbers[sub][""]
+            new = {a: top + (position,) + n[len(old):] if n else n for a, n in numbers[sub].items()}
+            numbers[sub] = new
+            for ref in env.tocs[sub].findall(nodes.reference):
+                if ref.get("anchorname") in new:
+                    ref["secnumber"] = list(new[ref["anchorname"]] or []) or None
+            if sub in env.titles:
+                env.titles[sub]["secnumber"] = list(new[""])
+            changed.add(sub)
+    return sorted(changed)
+
+
+def _wrap_section_numbering(app: Sphinx) -> None:
+    from sphinx.environment.collectors.toctree import TocTreeCollector
+
+    original = TocTreeCollector.assign_section_numbers
+    if getattr(original, "govmig", False):
+        return
+
+    def assign_section_numbers(self, env):
+        before = {doc: dict(n) for doc, n in env.toc_secnumbers.items()}
+        original(self, env)
+        _renumber_sub_pages(env)
+        return [doc for doc in env.toc_secnumbers.keys() | before.keys()
+                if env.toc_secnumbers.get(doc) != before.get(doc)]
+    assign_section_numbers.govmig = True
+    TocTreeCollector.assign_section_numbers = assign_section_numbers
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
+    app.connect("builder-inited", _wrap_section_numbering)
+    app.connect("doctree-read", _hide_exercise_source)
+    app.connect("env-before-read-docs", _execute_in_parallel)
     app.add_config_value("govmig_node_modules", "", "env")
     app.add_config_value("govmig_fingerprint", "", "env")   # re-read (and re-run) every page
     app.add_config_value("govmig_edition", "student", "env")

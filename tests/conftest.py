@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import functools
 import http.server
+import os
 import threading
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-SITE = ROOT / "_build" / "html"
+# GOVMIG_SITE / GOVMIG_INSTRUCTOR_SITE: test a build made elsewhere (e.g. --path-output /tmp/x).
+SITE = Path(os.environ.get("GOVMIG_SITE") or ROOT / "_build" / "html")
 
 
 def toc_files(path: Path) -> set[str]:
@@ -64,7 +66,7 @@ def server(site):
     yield from _serve(site)
 
 
-INSTRUCTOR_SITE = ROOT / "_build" / "instructor" / "html"
+INSTRUCTOR_SITE = Path(os.environ.get("GOVMIG_INSTRUCTOR_SITE") or ROOT / "_build" / "instructor" / "html")
 
 
 @pytest.fixture(scope="session")

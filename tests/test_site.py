@@ -9,11 +9,10 @@ import pytest
 from govmig.exercises import load
 from govmig.exercises.check import MESSAGES
 
-from conftest import INSTRUCTOR_SITE, ROOT, SITE
+from conftest import INSTRUCTOR_SITE, ROOT, SITE, toc_files
 from test_exercises import right_answer, wrong_answer
 
 pytestmark = pytest.mark.browser
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 PAGES = sorted(p.relative_to(SITE).as_posix() for p in SITE.rglob("*.html")
                if "_static" not in p.parts and "_sources" not in p.parts) if SITE.is_dir() else []
 
@@ -49,20 +48,8 @@ def test_every_page_was_found():
     assert "chapters/iom/iom-history.html" in PAGES and "index.html" in PAGES
 
 
-def _axe_problems(page) -> list[str]:
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
-    return [f"{v['id']} ({v['impact']}): {v['nodes'][0]['html'][:120]}"
-            for v in result["violations"] if v["impact"] in ("serious", "critical")]
-
-
-@pytest.mark.parametrize("path", PAGES)
-def test_page_loads_offline_without_errors_and_passes_axe(page_at, path):
-    """One page load: nothing from other hosts, no console error, no serious axe-core violation."""
-    page = page_at(path)
-    assert page.offsite == [], f"requests to other hosts: {page.offsite}"
-    assert page.errors == [], f"console errors: {page.errors}"
-    assert _axe_problems(page) == []
+# Every page's offline, console-error and axe-core checks, at 390 and 1280 px, light and
+# dark, in both editions: tests/test_a11y.py.
 
 
 def test_one_search_field_and_no_empty_header_on_a_laptop(browser, page_at):
@@ -75,23 +62,6 @@ def test_one_search_field_and_no_empty_header_on_a_laptop(browser, page_at):
 
 
 # Charts (drawn, described, fitting a phone, with and without JavaScript): test_charts_site.py
-
-
-# Pages that differ in the instructor edition: its own pages, and exercise pages with solutions.
-INSTRUCTOR_PAGES = sorted(
-    p.relative_to(INSTRUCTOR_SITE).as_posix() for p in INSTRUCTOR_SITE.glob("instructor/*.html")
-) + [p.replace(".html", "") + ".html" for p in PAGES if p.endswith("-exercises.html")]
-
-
-def test_instructor_pages_were_found():
-    assert "instructor/guide.html" in INSTRUCTOR_PAGES and len(INSTRUCTOR_PAGES) >= 7
-
-
-@pytest.mark.parametrize("path", INSTRUCTOR_PAGES)
-def test_axe_on_instructor_pages(page_at, instructor_server, path):
-    page = page_at(path, base=instructor_server)
-    assert page.offsite == [] and page.errors == []
-    assert _axe_problems(page) == []
 
 
 EXERCISE_PAGE = "chapters/iom/iom-exercises.html"
@@ -222,3 +192,134 @@ def test_icons_draw_from_web_fonts_without_fontawesome_js(browser, page_at):
                           " return {content: s.content, font: s.fontFamily, width: el.getBoundingClientRect().width}; }")
     assert "Font Awesome" in style["font"] and style["content"] not in ("none", "normal", "") and style["width"] > 0
     assert page.evaluate("document.fonts.check('900 16px \"Font Awesome 6 Free\"')")
+
+
+# --- Issue 19: what a page carries and how it reads (static checks of the built HTML) ---
+
+import re  # noqa: E402
+
+EDITIONS = [s for s in (SITE, INSTRUCTOR_SITE) if s.is_dir()]
+
+
+def built_pages(site):
+    return sorted(p for p in site.rglob("*.html") if "_static" not in p.parts and "_sources" not in p.parts)
+
+
+def head(html: str) -> str:
+    return html.split("</head>", 1)[0]
+
+
+@pytest.mark.parametrize("site", EDITIONS, ids=lambda s: s.parent.parent.name if s != SITE else "student")
+def test_exercise_pages_show_exercises_not_code(site):
+    """No `exercises["..."]` source above an exercise: the cell's code stays in the notebook."""
+    pages = sorted(site.glob("chapters/*/*-exercises.html"))
+    assert len(pages) >= 5
+    for page in pages:
+        html = page.read_text("utf-8")
+        assert "gm-exercise" in html, page.name
+        assert not re.search(r"exercises(\[|<span class=\"p\">\[)(&quot;|<span class=\"s2\">&quot;|&#39;)", html), page.name
+        assert 'exercises[&quot;' not in html and "exercises[\"" not in html, page.name
+
+
+def _numbered_chapters(toc_path):
+    import yaml
+
+    toc = yaml.safe_load(toc_path.read_text("utf-8"))
+    chapters = [c for part in toc["parts"] if part.get("numbered") for c in part["chapters"]]
+    return [(n, c["file"], [s["file"] for s in c.get("sections", [])]) for n, c in enumerate(chapters, start=1)]
+
+
+SECNUM_H1 = re.compile(r'<h1><span class="section-number">([\d.]+) </span>')
+
+
+@pytest.mark.parametrize("site,toc", [(SITE, "_toc.yml"), (INSTRUCTOR_SITE, "_toc-instructor.yml")],
+                         ids=["student", "instructor"])
+def test_sub_pages_are_numbered_by_their_position_in_the_chapter(site, toc):
+    """1.1, 1.2, ... for a chapter's sub-pages (not 1.17 after the chapter's own sections);
+    the chapter page's own sections carry no number; the same in both editions."""
+    if not site.is_dir():
+        pytest.fail(f"{site} not built")
+    for number, chapter, sections in _numbered_chapters(ROOT / toc):
+        html = (site / f"{chapter}.html").read_text("utf-8")
+        assert SECNUM_H1.findall(html) == [f"{number}."], chapter
+        assert not re.search(r'<h[2-6]><span class="section-number">', html), chapter
+        for position, sub in enumerate(sections, start=1):
+            sub_html = (site / f"{sub}.html").read_text("utf-8")
+            assert SECNUM_H1.findall(sub_html) == [f"{number}.{position}."], sub
+            for h2 in re.findall(r'<h2><span class="section-number">([\d.]+) </span>', sub_html):
+                assert h2.startswith(f"{number}.{position}."), (sub, h2)
+
+
+@pytest.mark.parametrize("site", EDITIONS, ids=lambda s: "student" if s == SITE else "instructor")
+def test_search_index_loads_only_on_the_search_page(site):
+    """The 145 KB search index is loaded by search.html (where the search field leads),
+    not by every page."""
+    for page in built_pages(site):
+        html = page.read_text("utf-8")
+        loads = "searchindex.js" in html
+        assert loads == (page.name == "search.html"), page.relative_to(site)
+        if page.name != "search.html":
+            assert "searchtools.js" not in html and "language_data.js" not in html, page.relative_to(site)
+
+
+@pytest.mark.parametrize("site", EDITIONS, ids=lambda s: "student" if s == SITE else "instructor")
+def test_no_page_needs_mathjax(site):
+    """The book's arithmetic is written as text: no page loads MathJax (1.1 MB)."""
+    for page in built_pages(site):
+        html = page.read_text("utf-8")
+        assert not re.search(r"<script[^>]*mathjax", html, re.I) and 'class="math' not in html, page.relative_to(site)
+
+
+# Scripts in <head> that may block rendering: the tiny options object inline scripts read.
+BLOCKING_ALLOWED = ("documentation_options.js",)
+CHART_SCRIPTS = ("vendor/", "govmig-charts.js")   # the lead's chart loader: checked in test_charts.py
+
+
+@pytest.mark.parametrize("site", EDITIONS, ids=lambda s: "student" if s == SITE else "instructor")
+def test_head_loads_only_what_the_page_needs_and_defers_scripts(site):
+    for page in built_pages(site):
+        html = page.read_text("utf-8")
+        top, body = head(html), html.split("</head>", 1)[1]
+        for tag in re.findall(r"<script\b[^>]*>", top):
+            src = re.search(r'src="([^"]+)"', tag)
+            if not src or any(c in src.group(1) for c in CHART_SCRIPTS) or page.name == "search.html":
+                continue  # the search page runs Sphinx's search scripts at once, as it must
+            assert " defer" in tag or " async" in tag or src.group(1).split("?")[0].endswith(BLOCKING_ALLOWED), \
+                f"{page.relative_to(site)}: render-blocking {tag}"
+        assert "sphinx-thebe" not in top, page.relative_to(site)
+        if 'class="highlight' not in body:
+            assert "pygments.css" not in top and "copybutton" not in top, page.relative_to(site)
+        if "sd-" not in body:
+            assert "sphinx-design" not in top and "design-tabs" not in top, page.relative_to(site)
+
+
+def test_layout_override_matches_the_theme_minus_search_scripts():
+    """govmig/templates/layout.html copies pydata-sphinx-theme's `extrahead` block without
+    its search scripts; this fails when the theme's block changes."""
+    from importlib import resources
+
+    theme = (resources.files("pydata_sphinx_theme") / "theme" / "pydata_sphinx_theme" / "layout.html").read_text("utf-8")
+    ours = (ROOT / "govmig" / "templates" / "layout.html").read_text("utf-8")
+
+    def block(text):
+        body = text.split("block extrahead %}", 1)[1].split("endblock extrahead", 1)[0]
+        body = re.sub(r"\{% if pagename == 'search' %\}.*?\{% endif %\}", "", body, flags=re.S)
+        return [line.strip() for line in body.splitlines() if line.strip() and not line.strip().startswith("{%-")]
+    assert block(ours) == block(theme)
+
+
+def test_search_button_override_matches_the_theme_but_for_its_names():
+    """govmig/templates/search-button-field.html is the theme's button without the
+    aria-label that differs from its visible text; this fails when the theme's changes."""
+    from importlib import resources
+
+    theme = (resources.files("pydata_sphinx_theme") / "theme" / "pydata_sphinx_theme" / "components"
+             / "search-button-field.html").read_text("utf-8")
+    ours = (ROOT / "govmig" / "templates" / "search-button-field.html").read_text("utf-8")
+
+    def code(text):
+        text = re.sub(r"\{#.*?#\}", "", text, flags=re.S)
+        text = re.sub(r' aria-label="[^"]*"| aria-hidden="true"', "", text)
+        return [line.strip() for line in text.splitlines() if line.strip()]
+    assert code(ours) == code(theme)
+    assert "aria-label" not in ours.split("#}")[-1]
