@@ -9,7 +9,7 @@ import yaml
 
 from conftest import ROOT, toc_files
 
-DOCS = [ROOT / "README.md", ROOT / "intro.md", ROOT / "data" / "README.md", ROOT / "credits.md",
+DOCS = [ROOT / "README.md", ROOT / "intro.md", ROOT / "data" / "README.md", ROOT / "credits.md", ROOT / "CHANGES.md",
         *sorted((ROOT / "chapters").rglob("*.md"))]
 LINK = re.compile(r"\]\((?!https?://|mailto:|#)([^)\s#]+)")
 DOC_ROLE = re.compile(r"\{doc\}`(?:[^`<]*<)?([^`>]+)>?`")
@@ -40,3 +40,20 @@ def test_toc_entries_exist_and_every_page_is_listed():
     pages = {p.relative_to(ROOT).with_suffix("").as_posix()
              for p in (ROOT / "chapters").rglob("*") if p.suffix in (".md", ".ipynb")}
     assert pages <= listed, f"not in _toc.yml: {pages - listed}"
+
+
+def test_edition_number_and_date_agree_in_citation_credits_and_footer():
+    """The edition (issue 19) is stated in CITATION.cff, on the credits page and in every
+    page's footer, and the Changes page has a section for it; all say the same."""
+    cff = yaml.safe_load((ROOT / "CITATION.cff").read_text("utf-8"))
+    version, released = str(cff["version"]), str(cff["date-released"])
+    month = __import__("datetime").date.fromisoformat(released).strftime("%B %Y")
+    ordinal = {"1": "First", "2": "Second", "3": "Third", "4": "Fourth"}[version.split(".")[0]]
+    credits = (ROOT / "credits.md").read_text("utf-8")
+    footer = yaml.safe_load((ROOT / "_config.yml").read_text("utf-8"))["html"]["extra_footer"]
+    changes = (ROOT / "CHANGES.md").read_text("utf-8")
+    assert f"{ordinal} edition (version {version}), {month}" in " ".join(credits.split())
+    assert f"{ordinal} edition (version {version}), {month}" in footer
+    assert f"## {ordinal} edition ({month})" in changes
+    for toc in ("_toc.yml", "_toc-instructor.yml"):
+        assert "CHANGES" in toc_files(ROOT / toc), toc
