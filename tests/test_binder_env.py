@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import venv
 from pathlib import Path
@@ -75,6 +76,15 @@ def test_vl_convert_supports_altairs_vega_lite(binder_python):
             "assert v in vlc.get_vegalite_versions(), (v, vlc.get_vegalite_versions())")
     out = subprocess.run([str(binder_python), "-c", code], capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
+
+
+def test_jupyterlab_loads_jupyterlab_myst(binder_python):
+    """Installed is not enough: JupyterLab refuses an extension built for another @jupyter/ydoc."""
+    out = subprocess.run([str(binder_python.parent / "jupyter"), "labextension", "list"],
+                         capture_output=True, text=True)
+    listing = re.sub(r"\x1b\[[0-9;]*m", "", out.stdout + out.stderr)
+    line = next(line for line in listing.splitlines() if "jupyterlab-myst" in line)
+    assert "enabled" in line and "OK" in line and "not compatible" not in listing, listing
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.relative_to(ROOT).as_posix())

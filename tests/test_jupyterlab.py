@@ -1,0 +1,200 @@
+"""A student in JupyterLab, offline: JupyterLab from the student environment (the one
+Binder makes, tests/test_binder_env.py) on 127.0.0.1, a chapter notebook with charts
+run top to bottom in headless Chromium with every request to another host blocked.
+Charts draw, no request leaves the machine, and MyST markup reads as prose."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlparse
+
+import nbformat
+import pytest
+
+from conftest import ROOT
+from test_binder_env import student_env
+
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
+NOTEBOOK = "chapters/iom/iom-in-numbers.ipynb"
+CONFIG = """\
+c.ServerApp.ip = "127.0.0.1"
+c.ServerApp.port = {port}
+c.ServerApp.open_browser = False
+c.ServerApp.allow_root = True
+c.IdentityProvider.token = ""
+c.PasswordIdentityProvider.hashed_password = ""
+c.ServerApp.disable_check_xsrf = True
+c.ServerApp.root_dir = {root!r}
+c.LabApp.expose_app_in_browser = True
+c.LabApp.news_url = None
+c.LabApp.check_for_updates_class = "jupyterlab.NeverCheckForUpdate"
+"""
+
+
+def expected_charts(path) -> int:
+    """Charts the notebook shows: outputs the book's renderer made (stored by run-notebooks)."""
+    nb = nbformat.read(path, as_version=4)
+    return sum(1 for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])
+               if 'class="gm-chart"' in "".join(o.get("data", {}).get("text/html", "")))
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    """JupyterLab on 127.0.0.1, serving a copy of the notebook's chapter with the book's data."""
+    target = os.environ.get("GOVMIG_STUDENT_VENV")
+    python = student_env(Path(target) if target else tmp_path_factory.getbasetemp() / "binder-venv")
+    work = tmp_path_factory.mktemp("lab")
+    root, home = work / "book", work / "home"
+    (root / "chapters").mkdir(parents=True)
+    home.mkdir()
+    shutil.copytree(ROOT / os.path.dirname(NOTEBOOK), root / os.path.dirname(NOTEBOOK),
+                    ignore=shutil.ignore_patterns(".ipynb_checkpoints", "_build"))
+    (root / "data").symlink_to(ROOT / "data")
+    (root / "exercises").mkdir()
+    (root / "exercises" / "specs").symlink_to(ROOT / "exercises" / "specs")
+    port = free_port()
+    config = work / "config"
+    config.mkdir()
+    (config / "jupyter_lab_config.py").write_text(CONFIG.format(port=port, root=str(root)))
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("GOVMIG_RENDER", "VIRTUAL_ENV", "JUPYTER"))}
+    env.update(HOME=str(home), JUPYTER_CONFIG_DIR=str(config), PATH=f"{python.parent}:{env.get('PATH', '')}",
+               GOVMIG_ANSWERS=str(work / "answers.json"))
+    log = (work / "lab.log").open("w")
+    server = subprocess.Popen([str(python.parent / "jupyter"), "lab"], cwd=root, env=env, stdout=log,
+                              stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(240):
+            try:
+                urllib.request.urlopen(f"{url}/api/status", timeout=2)
+                break
+            except OSError:
+                if server.poll() is not None:
+                    pytest.fail("JupyterLab exited:\n" + (work / "lab.log").read_text()[-3000:])
+                time.sleep(0.5)
+        else:
+            pytest.fail("JupyterLab did not answer on 127.0.0.1 within 2 minutes")
+        yield url, root
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def ran(lab, browser):
+    """The notebook opened and run (Run All) with every other host blocked."""
+    url, root = lab
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    outside, errors = [], []
+
+    def route(r):
+        host = urlparse(r.request.url).hostname
+        if host in ("127.0.0.1", "localhost") or r.request.url.startswith(("data:", "blob:")):
+            return r.continue_()
+        outside.append(r.request.url)
+        return r.abort("internetdisconnected")
+
+    context.route("**/*", route)
+    page = context.new_page()
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(f"{url}/lab/tree/{NOTEBOOK}?reset", wait_until="domcontentloaded", timeout=120_000)
+    page.wait_for_function("""() => {
+        const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;
+        const k = w && w.sessionContext && w.sessionContext.session && w.sessionContext.session.kernel;
+        return k && k.status === 'idle' && w.content && w.content.widgets.length > 0;
+    }""", timeout=120_000)
+    started = time.monotonic()
+    page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
+    page.wait_for_function("""() => {
+        const w = window.jupyterapp.shell.currentWidget;
+        const cells = w.content.widgets.filter(c => c.model.type === 'code');
+        return cells.every(c => c.model.executionCount !== null)
+            && w.sessionContext.session.kernel.status === 'idle';
+    }""", timeout=120_000)
+    # Let widgets and lazily drawn outputs settle, then visit every cell so that each renders.
+    page.evaluate("""async () => {
+        const w = window.jupyterapp.shell.currentWidget;
+        for (const cell of w.content.widgets) { cell.node.scrollIntoView(); await new Promise(r => setTimeout(r, 50)); }
+    }""")
+    page.wait_for_timeout(3000)
+    yield page, outside, errors, time.monotonic() - started
+    context.close()
+
+
+def drawn_charts(page) -> list[dict]:
+    """Each chart output, scrolled into view: its SVG drawings, their width and marks."""
+    return page.evaluate("""async () => {
+        const outs = [...document.querySelectorAll('.jp-OutputArea-output')]
+            .filter(o => o.querySelector('.gm-chart, .vega-embed'));
+        const found = [];
+        for (const out of outs) {
+            out.scrollIntoView();
+            await new Promise(r => setTimeout(r, 500));
+            const svgs = [...out.querySelectorAll('svg')].filter(s => s.querySelector('g[class*="mark-"]'));
+            found.push({
+                svgs: svgs.length,
+                widths: svgs.map(s => s.getBoundingClientRect().width),
+                marks: svgs.reduce((n, s) => n + s.querySelectorAll('g[class*="mark-"] > path, g[class*="mark-"] > rect,'
+                    + ' g[class*="mark-"] > circle, g[class*="mark-"] > line, g[class*="mark-"] > text').length, 0),
+                label: (out.querySelector('[aria-label]') || out).getAttribute('aria-label') || '',
+            });
+        }
+        return found;
+    }""")
+
+
+def test_charts_draw_offline(ran):
+    page, outside, errors, seconds = ran
+    charts = drawn_charts(page)
+    want = expected_charts(ROOT / NOTEBOOK)
+    assert want >= 1
+    assert len(charts) == want, charts
+    assert all(c["svgs"] >= 1 and c["marks"] >= 5 for c in charts), charts
+    shown = page.inner_text(".jp-Notebook")
+    assert "Error loading script" not in shown and "Error displaying widget" not in shown
+
+
+@pytest.mark.xfail(reason="lead's renderer: the offline JupyterChart of a width-'container' chart is laid out at "
+                          "width 0 when its cell was off-screen as it rendered (govmig/charts.py _live_widget)",
+                   strict=False)
+def test_every_chart_is_visible(ran):
+    page = ran[0]
+    charts = drawn_charts(page)
+    assert charts and all(min(c["widths"] or [0]) > 100 for c in charts), charts
+
+
+def test_no_request_leaves_the_machine(ran):
+    page, outside, errors, seconds = ran
+    assert outside == []
+    # Errors about loading (scripts, modules, fetches); JupyterLab's own UI races are not ours.
+    assert [e for e in errors if re.search(r"load|fetch|script|import|vega|http", e, re.I)] == []
+
+
+def test_myst_reads_as_prose(ran):
+    page, outside, errors, seconds = ran
+    # jupyterlab-myst renders each Markdown cell into a .myst widget (textContent: cells
+    # out of view are not laid out, so innerText would be empty).
+    prose = page.evaluate("() => [...document.querySelectorAll('.jp-MarkdownCell .myst')].map(e => e.textContent).join('\\n')")
+    cells = sum(1 for c in nbformat.read(ROOT / NOTEBOOK, as_version=4).cells if c.cell_type == "markdown")
+    assert page.evaluate("() => document.querySelectorAll('.jp-MarkdownCell .myst').length") == cells
+    assert "IOM" in prose
+    # jupyterlab-myst has no {glue:text}: it shows the glued name, not the number (see the guide).
+    for raw in ("(iom-in-numbers)=", "{cite:p}", "{numref}", "{ref}", "{glue:text}", "```{"):
+        assert raw not in prose, raw
