@@ -131,7 +131,7 @@ def party_counts():
 
 def test_stay_out_events_run_from_the_us_exit_to_brazils_return(stay_out):
     first, last = stay_out.sort_values("date").iloc[[0, -1]].itertuples()
-    assert (first.iso3, first.date.strftime("%Y-%m-%d")) == ("USA", "2017-12-02")
+    assert (first.iso3, first.date.strftime("%Y-%m-%d"), first.date_is) == ("USA", "2017-12-03", "report")
     assert (last.iso3, last.date.strftime("%Y-%m-%d")) == ("BRA", "2023-01-05")
     brazil = stay_out[stay_out["iso3"] == "BRA"].sort_values("date")
     assert list(brazil["date"].dt.year) == [2019, 2023]
