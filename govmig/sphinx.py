@@ -80,6 +80,8 @@ def _on_config(app: Sphinx, config: Any) -> None:
     # seen, so wide pages got a second header bar with a duplicate search button.
     config.html_theme_options.setdefault("navbar_persistent", [])
     static = str(resources.files("govmig").joinpath("static"))
+    if not config.html_favicon:   # without one, every page's first visit logs a 404 for /favicon.ico
+        config.html_favicon = str(Path(static) / "favicon.svg")
     config.html_static_path = list(config.html_static_path) + [static]
     config.templates_path = [str(resources.files("govmig").joinpath("templates"))] + list(config.templates_path)
     # MathJax 3 from the site's own copy (Sphinx adds it only to pages with math).
@@ -155,6 +157,7 @@ def _on_page(app: Sphinx, pagename: str, templatename: str, context: dict, doctr
         # checker's error); the same rules are in govmig.css.
         body = context["body"] = PANDAS_STYLE.sub("", body)
     _prune_assets(context, context.get("body", ""), pagename)
+    _describe(context)
     _name_sidebar_toggles(context)
 
 
@@ -190,7 +193,31 @@ def _asset_needed(name: str, body: str) -> bool:
     return True
 
 
+FIRST_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.S)
+TAG = re.compile(r"<[^>]+>")
+
+
+def _describe(context: dict) -> None:
+    """A <meta name="description"> for search engines and link previews: the page's first
+    paragraph, shortened to about 160 characters (Lighthouse SEO's meta-description)."""
+    if 'name="description"' in context.get("metatags", ""):
+        return
+    from html import escape, unescape
+
+    text = ""
+    for match in FIRST_PARAGRAPH.finditer(context.get("body", "")):
+        text = " ".join(unescape(TAG.sub("", match.group(1))).split())
+        if len(text) > 40:
+            break
+    if len(text) <= 40:
+        text = f"{context.get('docstitle') or ''}: an open teaching book on how international migration is governed."
+    if len(text) > 160:
+        text = text[:157].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+    context["metatags"] = context.get("metatags", "") + f'\n<meta name="description" content="{escape(text, quote=True)}" />'
+
+
 TOGGLE = '<summary><span class="toctree-toggle" role="presentation">'
+TOGGLE_NAME = "Show or hide the sub-pages"
 
 
 def _name_sidebar_toggles(context: dict) -> None:
@@ -202,9 +229,11 @@ def _name_sidebar_toggles(context: dict) -> None:
 
     def named(*args: Any, **kwargs: Any) -> Any:
         html = generate(*args, **kwargs)
-        if not isinstance(html, str):   # kind="raw" returns the BeautifulSoup tree
-            return html
-        return type(html)(html.replace(TOGGLE, TOGGLE.replace("<summary>", '<summary aria-label="Show or hide the sub-pages">')))
+        if isinstance(html, str):
+            return type(html)(html.replace(TOGGLE, TOGGLE.replace("<summary>", f'<summary aria-label="{TOGGLE_NAME}">')))
+        for summary in html.select("summary:has(> span.toctree-toggle)"):   # a BeautifulSoup tree
+            summary["aria-label"] = TOGGLE_NAME
+        return html
     named.govmig = True
     context["generate_toctree_html"] = named
 

@@ -323,3 +323,22 @@ def test_search_button_override_matches_the_theme_but_for_its_names():
         return [line.strip() for line in text.splitlines() if line.strip()]
     assert code(ours) == code(theme)
     assert "aria-label" not in ours.split("#}")[-1]
+
+
+@pytest.mark.parametrize("site", EDITIONS, ids=lambda s: "student" if s == SITE else "instructor")
+def test_every_page_has_a_description_and_an_icon(site):
+    """Lighthouse SEO's meta-description; a favicon, so no first visit logs a 404."""
+    for page in built_pages(site):
+        top = head(page.read_text("utf-8"))
+        if page.name == "index.html" and "http-equiv=\"refresh\"" in top:
+            continue  # the redirect page
+        found = re.search(r'<meta name="description" content="([^"]{40,170})"', top)
+        assert found, page.relative_to(site)
+        assert re.search(r'<link rel="icon" href="[^"]*favicon\.svg', top), page.relative_to(site)
+
+
+@pytest.mark.parametrize("site", EDITIONS, ids=lambda s: "student" if s == SITE else "instructor")
+def test_sidebar_toggles_have_a_name(site):
+    """axe-core's summary-name at laptop width: the theme's icon-only <summary> elements."""
+    for page in built_pages(site):
+        assert '<summary><span class="toctree-toggle"' not in page.read_text("utf-8"), page.relative_to(site)
