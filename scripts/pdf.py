@@ -1,0 +1,207 @@
+"""Print edition (issue 20): PDFs made by Chromium's own print-to-PDF from the built HTML.
+
+    .venv/bin/python scripts/pdf.py                 (after both editions are built;
+                                                     `bash scripts/build.sh --pdf` does all)
+    .venv/bin/python scripts/pdf.py --edition student --site /tmp/x/_build/html --out /tmp/pdf
+
+Writes under _build/pdf/:
+  student/governing-migration.pdf          the whole student edition
+  student/<n>-<chapter>.pdf                one per chapter (narrative, notebooks, exercises)
+  instructor/governing-migration-instructor.pdf   the whole instructor edition
+  instructor/<n>-<chapter>-seminar-kit.pdf        seminar plan, exercise notes, exercises
+                                                  with solutions
+
+Same sources, same build as the HTML: each PDF is the built pages' article content, put
+in one print document (ids prefixed per page, so links between its pages resolve inside
+the PDF), with the site's own style sheets and their print rules (govmig.css). Charts are
+the inline SVG drawn at build time, so they print as vector graphics. Code cells, buttons
+and widgets are hidden in print. Nothing is downloaded: Chromium is Debian's, the fonts
+are the system's and the theme's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import html
+import http.server
+import re
+import sys
+import threading
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
+
+EXTRACT = """(prefix) => {
+  const art = document.querySelector('article.bd-article') || document.querySelector('main');
+  const copy = art.cloneNode(true);
+  copy.querySelectorAll('[id]').forEach(e => { if (!e.closest('svg')) e.id = prefix + '--' + e.id; });
+  copy.querySelectorAll('a[href]').forEach(a => a.setAttribute('href', a.href));
+  copy.querySelectorAll('img[src]').forEach(i => i.setAttribute('src', i.src));
+  copy.querySelectorAll('details:not(.hide)').forEach(d => d.setAttribute('open', ''));  // solutions, chart descriptions
+  const styles = [...document.querySelectorAll('link[rel=stylesheet]')].map(l => l.href);
+  return {html: copy.innerHTML, styles, title: document.title};
+}"""
+
+
+def slug(path: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", path.removesuffix(".html").lower()).strip("-")
+
+
+def edition_line() -> str:
+    cff = yaml.safe_load((ROOT / "CITATION.cff").read_text("utf-8"))
+    from datetime import date
+    month = date.fromisoformat(str(cff["date-released"])).strftime("%B %Y")
+    ordinal = {"1": "First", "2": "Second", "3": "Third"}.get(str(cff["version"]).split(".")[0], "")
+    return f"{ordinal} edition (version {cff['version']}), {month}"
+
+
+def toc(path: Path) -> dict:
+    """Chapters (number, key, [files]) and the other parts' files, from a jupyter-book TOC."""
+    data = yaml.safe_load(path.read_text("utf-8"))
+    chapters, parts, number = [], {}, 0
+    for part in data["parts"]:
+        files = []
+        for chapter in part["chapters"]:
+            entry = [chapter["file"], *[s["file"] for s in chapter.get("sections", [])]]
+            if part.get("numbered"):
+                number += 1
+                key = chapter["file"].split("/")[1]
+                chapters.append((number, key, entry))
+            files += entry
+        parts[part["caption"]] = files
+    return {"root": data["root"], "chapters": chapters, "parts": parts}
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+def serve(site: Path):
+    handler = functools.partial(_Quiet, directory=str(site))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    return httpd, f"http://127.0.0.1:{httpd.server_address[1]}"
+
+
+def compose(browser, base: str, pages: list[str], title: str, subtitle: str) -> str:
+    """One print document from the built pages' articles."""
+    parts, styles = [], []
+    page = browser.new_page()
+    for rel in pages:
+        page.goto(f"{base}/{rel}", wait_until="load")
+        got = page.evaluate(EXTRACT, slug(rel))
+        styles += [s for s in got["styles"] if s not in styles]
+        parts.append((rel, got["html"]))
+    page.close()
+    included = {rel: slug(rel) for rel in pages}
+
+    def link(match: re.Match) -> str:
+        url = match.group(1)
+        path, _, anchor = url.removeprefix(base + "/").partition("#")
+        if url.startswith(base) and path in included:
+            return f'href="#{included[path]}--{anchor}"' if anchor else f'href="#doc-{included[path]}"'
+        if url.startswith(base):   # a page not in this PDF: keep the words, drop the dead link
+            return 'data-gm-elsewhere="true"'
+        return match.group(0)
+
+    body = []
+    contents = "".join(f'<li><a href="#doc-{included[rel]}">{html.escape(heading(h))}</a></li>' for rel, h in parts)
+    body.append(f'<section class="gm-print-title"><h1 class="gm-print-book">Governing Migration</h1>'
+                f'<p class="gm-print-subtitle">{html.escape(title)}</p><p>{html.escape(subtitle)}</p>'
+                f'<p>{html.escape(edition_line())}</p></section>'
+                f'<nav class="gm-print-contents" aria-label="Contents"><h2>Contents</h2><ul>{contents}</ul></nav>')
+    for rel, article in parts:
+        article = re.sub(r'href="([^"]+)"', link, article)
+        body.append(f'<section class="gm-print-doc" id="doc-{included[rel]}"><div class="bd-content">'
+                    f'<article class="bd-article">{article}</article></div></section>')
+    links = "".join(f'<link rel="stylesheet" href="{html.escape(s)}">' for s in styles)
+    return (f'<!DOCTYPE html><html lang="en" data-theme="light"><head><meta charset="utf-8">'
+            f'<title>{html.escape(title)}</title><base href="{base}/">{links}</head>'
+            f'<body class="gm-print">{"".join(body)}</body></html>')
+
+
+def heading(article: str) -> str:
+    found = re.search(r"<h1[^>]*>(.*?)</h1>", article, re.S)
+    text = re.sub(r"<[^>]+>", "", found.group(1)) if found else ""
+    return html.unescape(" ".join(text.replace("#", "").split()))
+
+
+def render(browser, base: str, document: str, out: Path, running: str) -> None:
+    page = browser.new_page()
+    page.set_content(document, wait_until="load")
+    page.emulate_media(media="print")
+    page.evaluate("document.fonts.ready")
+    style = "font-size:8px;font-family:sans-serif;color:#555;width:100%;padding:0 12mm;"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    page.pdf(path=str(out), format="A4", print_background=True, outline=True, tagged=True,
+             display_header_footer=True,
+             header_template=f'<div style="{style}">{html.escape(running)}</div>',
+             footer_template=f'<div style="{style}text-align:right;"><span class="pageNumber"></span>'
+                             ' / <span class="totalPages"></span></div>',
+             margin={"top": "18mm", "bottom": "16mm", "left": "16mm", "right": "16mm"})
+    page.close()
+    print(f"  {out.relative_to(out.parents[1])}: {out.stat().st_size / 1024:.0f} KB")
+
+
+def student(browser, site: Path, out: Path) -> None:
+    book = toc(ROOT / "_toc.yml")
+    httpd, base = serve(site)
+    try:
+        for number, key, files in book["chapters"]:
+            pages = [f"{f}.html" for f in files]
+            render(browser, base, compose(browser, base, pages, f"Chapter {number}", "Student edition"),
+                   out / "student" / f"{number}-{key}.pdf", f"Governing Migration · Chapter {number}")
+        everything = [f"{book['root']}.html"] + [f"{f}.html" for files in book["parts"].values() for f in files]
+        render(browser, base, compose(browser, base, everything, "The whole book", "Student edition"),
+               out / "student" / "governing-migration.pdf", "Governing Migration")
+    finally:
+        httpd.shutdown()
+
+
+def instructor(browser, site: Path, out: Path) -> None:
+    book = toc(ROOT / "_toc-instructor.yml")
+    httpd, base = serve(site)
+    try:
+        for number, key, files in book["chapters"]:
+            kit = [f"instructor/{key}-seminar-plan.html", f"instructor/{key}-exercise-notes.html",
+                   f"chapters/{key}/{key}-exercises.html"]
+            kit = [p for p in kit if (site / p).is_file()]
+            render(browser, base, compose(browser, base, kit, f"Chapter {number}: seminar kit", "Instructor edition"),
+                   out / "instructor" / f"{number}-{key}-seminar-kit.pdf", f"Governing Migration · Seminar kit {number}")
+        everything = [f"{book['root']}.html"] + [f"{f}.html" for files in book["parts"].values() for f in files]
+        render(browser, base, compose(browser, base, everything, "The whole book", "Instructor edition"),
+               out / "instructor" / "governing-migration-instructor.pdf", "Governing Migration · Instructor edition")
+    finally:
+        httpd.shutdown()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--edition", choices=["student", "instructor", "both"], default="both")
+    parser.add_argument("--site", type=Path, default=ROOT / "_build" / "html")
+    parser.add_argument("--instructor-site", type=Path, default=ROOT / "_build" / "instructor" / "html")
+    parser.add_argument("--out", type=Path, default=ROOT / "_build" / "pdf")
+    args = parser.parse_args()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        if args.edition in ("student", "both"):
+            if not (args.site / "index.html").is_file():
+                sys.exit(f"{args.site} is not built: bash scripts/build.sh")
+            student(browser, args.site, args.out)
+        if args.edition in ("instructor", "both"):
+            if not (args.instructor_site / "index.html").is_file():
+                sys.exit(f"{args.instructor_site} is not built: bash scripts/build.sh --instructor")
+            instructor(browser, args.instructor_site, args.out)
+        browser.close()
+
+
+if __name__ == "__main__":
+    main()
