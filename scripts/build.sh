@@ -4,6 +4,7 @@
 #   bash scripts/build.sh               student edition (the public book)  -> _build/html
 #   bash scripts/build.sh --instructor  instructor edition (solutions, teaching notes,
 #                                       seminar plans; not for publishing) -> _build/instructor/html
+#   bash scripts/build.sh --pdf         both editions, then the print edition (PDF) -> _build/pdf
 source "$(dirname "$0")/lib.sh"
 python_env requirements-build.txt
 js_env
@@ -11,6 +12,15 @@ if [ "${1:-}" = "--instructor" ]; then
   shift
   build_instructor "$@"
   out=_build/instructor/html
+elif [ "${1:-}" = "--pdf" ]; then   # both editions, then their PDFs (scripts/pdf.py) -> _build/pdf
+  shift
+  apt_need chromium chromium
+  python_env requirements-test.txt   # playwright drives Debian's chromium (nothing downloaded)
+  build_book "$@"
+  build_instructor "$@"
+  say "printing both editions to PDF with Chromium (scripts/pdf.py)"
+  "$PY" scripts/pdf.py
+  out=_build/pdf
 else
   build_book "$@"
   out=_build/html
