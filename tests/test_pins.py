@@ -8,7 +8,8 @@ import re
 
 from conftest import ROOT
 
-REQUIREMENTS = sorted(ROOT.glob("requirements*.txt"))
+LOCKS = ("requirements-lock.txt", "requirements-student-lock.txt")
+REQUIREMENTS = sorted(p for p in ROOT.glob("requirements*.txt") if p.name not in LOCKS)
 LINE = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)\s*(==|>=)\s*([^\s;#]+)")
 
 
@@ -16,9 +17,9 @@ def norm(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
-def lock_pins() -> dict[str, str]:
+def lock_pins(name: str = "requirements-lock.txt") -> dict[str, str]:
     pins = {}
-    for line in (ROOT / "requirements-lock.txt").read_text("utf-8").splitlines():
+    for line in (ROOT / name).read_text("utf-8").splitlines():
         if m := LINE.match(line):
             assert m[2] == "==", line
             pins[norm(m[1])] = m[3]
@@ -37,8 +38,6 @@ def test_the_lock_pins_every_direct_requirement_at_its_version():
     pins = lock_pins()
     assert len(pins) > 100
     for path in REQUIREMENTS:
-        if path.name == "requirements-lock.txt":
-            continue
         for name, op, wanted in direct(path):
             assert name in pins, f"{path.name}: {name} is not in the lock: regenerate it (README)"
             if op == "==":
@@ -73,9 +72,21 @@ def test_build_requirements_include_the_student_ones():
     assert ("jupyter-book", "==", "1.0.4.post1") in direct(ROOT / "requirements-build.txt")
 
 
+def test_the_student_lock_is_the_main_lock_with_hashes():
+    """Binder's hashed lock: the student requirements at exactly the main lock's versions."""
+    student, main = lock_pins("requirements-student-lock.txt"), lock_pins()
+    assert {n: v for n, v in student.items() if main.get(n) != v} == {}
+    assert {n for n, _, _ in direct(ROOT / "requirements.txt")} <= set(student)
+    assert not {"jupyter-book", "sphinx-book-theme", "nbgrader", "playwright"} & set(student)
+    text = (ROOT / "requirements-student-lock.txt").read_text("utf-8")
+    entries = re.split(r"\n(?=[a-z0-9])", text.split("\n", 2)[2])
+    assert entries and all("--hash=sha256:" in e for e in entries if LINE.match(e))
+    assert "uv pip compile requirements.txt -c requirements-lock.txt" in text.splitlines()[1]
+
+
 def test_binder_installs_the_pinned_student_environment():
     lines = (ROOT / "binder" / "requirements.txt").read_text("utf-8").splitlines()
-    assert "-r ../requirements.txt" in lines and "-c ../requirements-lock.txt" in lines
+    assert "-r ../requirements-student-lock.txt" in lines
     assert (ROOT / "binder" / "runtime.txt").read_text() == (ROOT / "runtime.txt").read_text()
     assert "pip install --no-deps" in (ROOT / "binder" / "postBuild").read_text("utf-8")
     assert "-c requirements-lock.txt" in (ROOT / "scripts" / "lib.sh").read_text("utf-8")
