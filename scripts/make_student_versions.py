@@ -41,8 +41,9 @@ README = """# {title}
 Student version, generated from the Governing Migration book.
 
 1. Open `{notebook}` in Jupyter (JupyterLab, Binder, your JupyterHub or VS Code) from
-   this folder, with the book's Python packages installed (`pip install -r
-   requirements.txt` in the book's repository, or the course's JupyterHub).
+   this folder, with the book's Python packages installed (in the book's repository,
+   `pip install -r requirements.txt -c requirements-lock.txt -e .`; or the course's
+   JupyterHub).
 2. Replace each `raise NotImplementedError()` with your code, run it, then run the
    `check(...)` cell below it: it says what is wrong without giving the answer.
 3. Write the short task at the end, save, and hand in the notebook.
