@@ -181,6 +181,11 @@ NEEDS = {
 # Scripts that wait for the DOM anyway: loaded with `defer`, so they never block rendering.
 DEFER = ("doctools.js", "sphinx_highlight.js", "clipboard.min.js", "copybutton.js",
          "sphinx-book-theme.js", "togglebutton.js", "design-tabs.js", "govmig-exercises.js")
+# Sphinx's doctools.js and sphinx_highlight.js (10 KB) only highlight the search words on
+# a page opened from the search results (?highlight=...): loaded then, not on every visit.
+ON_SEARCH_HIT = ("doctools.js", "sphinx_highlight.js")
+SEARCH_HIT_LOADER = """if (/[?&]highlight=/.test(location.search)) { %s.forEach(function (src) {
+  var s = document.createElement("script"); s.src = src; s.async = false; document.head.appendChild(s); }); }"""
 TOGGLE_CONFIG = ("toggleHint", "toggleOpenOnPrint", "togglebuttonSelector")
 
 
@@ -249,8 +254,12 @@ def _prune_assets(context: dict, body: str, pagename: str = "") -> None:
     if "script_files" not in context:
         return
     keep, toggles = [], _asset_needed("togglebutton.js", body)
+    on_demand = []
     for script in context["script_files"]:
         name = str(getattr(script, "filename", script) or "")
+        if pagename != "search" and name.split("?")[0].endswith(ON_SEARCH_HIT):
+            on_demand.append(name.split("?")[0])   # loaded by the inline loader below
+            continue
         inline = getattr(script, "attributes", {}).get("body", "") or ""
         if not _asset_needed(name, body) or (not toggles and any(t in inline for t in TOGGLE_CONFIG)):
             continue
@@ -258,6 +267,9 @@ def _prune_assets(context: dict, body: str, pagename: str = "") -> None:
                 and "defer" not in script.attributes and "async" not in script.attributes:
             script = _JavaScript(script.filename, priority=script.priority, **{**script.attributes, "defer": "defer"})
         keep.append(script)
+    if on_demand and "pathto" in context:
+        urls = json.dumps([context["pathto"](name, 1) for name in on_demand])
+        keep.append(_JavaScript(None, priority=800, body=SEARCH_HIT_LOADER % urls))
     context["script_files"][:] = keep
 
 

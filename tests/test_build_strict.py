@@ -50,3 +50,32 @@ def test_a_notebook_that_raises_fails_the_build(tmp_path):
 def test_an_unknown_citation_fails_the_build(tmp_path):
     out = build(mini_book(tmp_path, "1 + 1", "See {cite:p}`no_such_key`."))
     assert out.returncode != 0 and "no_such_key" in out.stdout + out.stderr
+
+
+def test_notebooks_run_side_by_side_and_a_failing_one_still_fails_the_build(tmp_path, monkeypatch):
+    """govmig.sphinx runs the notebooks without cached outputs two at a time (issue 19:
+    build time), into myst-nb's cache; a notebook that raises is left to myst-nb, which
+    fails the build as before."""
+    monkeypatch.setenv("GOVMIG_JOBS", "2")
+    book = mini_book(tmp_path, "print('first notebook ran')", "See {cite:p}`known`.")
+    (book / "_config.yml").write_text((book / "_config.yml").read_text().replace("execute_notebooks: force",
+                                                                                 "execute_notebooks: cache"))
+    second = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Second"),
+                                             nbformat.v4.new_code_cell("print('second notebook ran')")])
+    second.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(second, book / "nb2.ipynb")
+    (book / "_toc.yml").write_text("format: jb-book\nroot: intro\nchapters:\n  - file: nb\n  - file: nb2\n")
+    out = build(book)
+    assert out.returncode == 0, out.stdout[-2000:] + out.stderr[-2000:]
+    assert "[govmig] running 2 notebooks, 2 at a time" in out.stdout
+    assert "Executing notebook" not in out.stdout          # myst-nb found both in its cache
+    assert "second notebook ran" in (book / "_build" / "html" / "nb2.html").read_text("utf-8")
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Second"),
+                                                   nbformat.v4.new_code_cell("raise ValueError('boom')")],
+                                            metadata=second.metadata), book / "nb2.ipynb")
+    first = nbformat.read(book / "nb.ipynb", as_version=4)
+    first.cells[1].source = "print('first notebook, changed')"
+    nbformat.write(first, book / "nb.ipynb")
+    out = build(book)                                       # both run side by side; nb2 fails there
+    assert "[govmig] running 2 notebooks, 2 at a time" in out.stdout
+    assert out.returncode != 0 and "Executing notebook failed" in out.stdout + out.stderr

@@ -174,6 +174,11 @@ def test_theme_macros_copy_is_current():
              / "webpack-macros.html").read_text("utf-8")
     ours = (ROOT / "govmig" / "templates" / "static" / "webpack-macros.html").read_text("utf-8")
     assert "scripts/fontawesome.js" not in ours
+    # ours links basic.css directly; the theme's theme.css only @imports it
+    ours = ours.replace("""<link href="{{ pathto('_static/basic.css', 1) }}" rel="stylesheet" />""",
+                        """<link href="{{ pathto('_static/styles/theme.css', 1) }}?digest=55c26ed414f5f8a31ebb" rel="stylesheet" />""")
+    assert "@import \"../basic.css\";" in (resources.files("pydata_sphinx_theme") / "theme" / "pydata_sphinx_theme"
+                                           / "static" / "styles" / "theme.css").read_text("utf-8")
 
     def code(text: str) -> list[str]:
         text = re.sub(r"<!--.*?-->", "", text, flags=re.S)
@@ -342,3 +347,13 @@ def test_sidebar_toggles_have_a_name(site):
     """axe-core's summary-name at laptop width: the theme's icon-only <summary> elements."""
     for page in built_pages(site):
         assert '<summary><span class="toctree-toggle"' not in page.read_text("utf-8"), page.relative_to(site)
+
+
+def test_search_words_are_highlighted_on_a_page_opened_from_the_results(page_at):
+    """doctools.js and sphinx_highlight.js load only on a page opened from the search
+    results (?highlight=...), and then mark the words as before."""
+    plain = page_at("chapters/iom/iom-history.html")
+    assert plain.locator("script[src*='sphinx_highlight'], script[src*='doctools']").count() == 0
+    page = page_at("chapters/iom/iom-history.html?highlight=migration")
+    page.wait_for_selector("article span.highlighted", state="attached", timeout=10000)
+    assert page.errors == []
