@@ -85,6 +85,7 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 def serve(site: Path):
     handler = functools.partial(_Quiet, directory=str(site))
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    httpd.handle_error = lambda *a: None   # a font request cut short when a page closes
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     return httpd, f"http://127.0.0.1:{httpd.server_address[1]}"
 
