@@ -1,112 +1,247 @@
-"""Benchmark the book (not a test): clean build, cached rebuild, notebook execution,
-bytes per page. Writes benchmarks/latest.md and benchmarks/latest.json.
+"""Benchmark the book side by side with the stock Jupyter Book template (not a test).
 
-    .venv/bin/python scripts/benchmark.py        (after scripts/build.sh has set up .venv)
+    .venv/bin/python scripts/benchmark.py          (after scripts/build.sh has set up .venv and npm)
 
-Bytes per page are what a first visit transfers, uncompressed: the HTML plus every
-script, stylesheet, image and font the page loads in headless Chromium.
+What it does, all on this machine, in a scratch folder (never the book's own _build/):
+1. `jupyter-book create` a template book with the same jupyter-book pin; builds it and the
+   book (student edition) from scratch ("clean", notebooks executed) and again with nothing
+   changed ("cached"); seconds per page.
+2. Serves both sites from one local server, twice: plainly (like `python -m http.server`)
+   and with gzip (like a static host).
+3. Bytes per page: everything a first visit transfers, uncompressed (HTML, scripts,
+   styles, fonts, images), for every page of both sites, in headless Chromium.
+4. Lighthouse 12 (npm, mobile, offline, CHROME_PATH=/usr/bin/chromium) on the book's
+   landing page, a narrative page, the heaviest chart page and an exercise page, and on
+   the template's pages, on both servers: performance, accessibility, best practices, SEO.
+Writes benchmarks/latest.md and benchmarks/latest.json (issue 19's goals beside the figures).
 """
 
 from __future__ import annotations
 
+import argparse
 import functools
+import gzip
 import http.server
 import json
 import os
 import platform
 import shutil
+import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from datetime import datetime, timezone
 from pathlib import Path
 
-import nbformat
-from nbclient import NotebookClient
-
 ROOT = Path(__file__).resolve().parent.parent
-BUILD = ROOT / "_build"
 JB = Path(sys.executable).parent / "jupyter-book"
+LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
+CHROMIUM = "/usr/bin/chromium"
+COMPRESS = {".html", ".js", ".css", ".svg", ".json", ".txt", ".map", ".xml", ".ttf", ".eot", ".otf"}
+CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]
 
 
-def timed_build() -> float:
+def run(cmd: list[str], check: bool = True, **kw) -> float:
     start = time.perf_counter()
-    subprocess.run([str(JB), "build", str(ROOT), "-W", "-n", "--keep-going"], check=True,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    done = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **kw)
+    if check and done.returncode != 0:
+        raise subprocess.CalledProcessError(done.returncode, cmd)
+    if done.returncode != 0:
+        print(f"warning: {' '.join(cmd[:3])} ... exited {done.returncode} (pages are still written with --keep-going)")
     return time.perf_counter() - start
 
 
-def notebook_times() -> dict[str, float]:
-    os.environ["GOVMIG_ANSWERS"] = str(BUILD / "bench-answers.json")
-    times = {}
-    for path in sorted((ROOT / "chapters").rglob("*.ipynb")) + sorted((ROOT / "exercises").rglob("*.ipynb")):
-        nb = nbformat.read(path, as_version=4)
-        start = time.perf_counter()
-        NotebookClient(nb, timeout=300, kernel_name="python3",
-                       resources={"metadata": {"path": str(path.parent)}}).execute()
-        times[path.relative_to(ROOT).as_posix()] = time.perf_counter() - start
-    return times
+def pages_of(site: Path) -> list[str]:
+    return sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html")
+                  if "_static" not in p.parts and "_sources" not in p.parts)
 
 
-def page_bytes() -> dict[str, int]:
+def build_template(work: Path) -> dict:
+    book = work / "template"
+    run([str(JB), "create", str(book)])
+    clean = run([str(JB), "build", str(book)])
+    cached = run([str(JB), "build", str(book)])
+    site = book / "_build" / "html"
+    return {"site": site, "clean_s": clean, "cached_s": cached, "pages": len(pages_of(site))}
+
+
+def build_book(work: Path) -> dict:
+    out = work / "book"
+    env = {**os.environ, "GOVMIG_EDITION": "student"}
+    cmd = [str(JB), "build", str(ROOT), "-W", "-n", "--keep-going", "--path-output", str(out)]
+    clean = run(cmd, check=False, env=env, cwd=ROOT)
+    cached = run(cmd, check=False, env=env, cwd=ROOT)
+    site = out / "_build" / "html"
+    return {"site": site, "clean_s": clean, "cached_s": cached, "pages": len(pages_of(site))}
+
+
+def handler_for(roots: dict[str, Path], use_gzip: bool):
+    """/book/... and /template/... from their folders; gzip when asked and accepted."""
+
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+        def translate_path(self, path):
+            clean = path.split("?", 1)[0].split("#", 1)[0]
+            prefix, _, rest = clean.lstrip("/").partition("/")
+            if prefix not in roots:
+                return str(Path(tempfile.gettempdir()) / "no-such-file")
+            target = roots[prefix] / rest
+            return str(target / "index.html" if target.is_dir() else target)
+
+        def do_GET(self):
+            path = Path(self.translate_path(self.path))
+            if not (use_gzip and path.is_file() and path.suffix in COMPRESS
+                    and "gzip" in self.headers.get("Accept-Encoding", "")):
+                return super().do_GET()
+            body = gzip.compress(path.read_bytes(), 6)
+            self.send_response(200)
+            self.send_header("Content-Type", self.guess_type(str(path)))
+            self.send_header("Content-Encoding", "gzip")
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Vary", "Accept-Encoding")
+            self.end_headers()
+            self.wfile.write(body)
+
+    return Handler
+
+
+def serve(roots: dict[str, Path], use_gzip: bool):
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler_for(roots, use_gzip))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    return httpd, f"http://127.0.0.1:{httpd.server_address[1]}"
+
+
+def page_bytes(base: str, roots: dict[str, Path]) -> dict[str, dict[str, int]]:
+    """Uncompressed bytes of every local file a first visit loads, per page."""
     from playwright.sync_api import sync_playwright
 
-    site = BUILD / "html"
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
-    handler.log_message = lambda *a: None
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{httpd.server_address[1]}/"
-    pages = sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html")
-                   if "_static" not in p.parts and "_sources" not in p.parts)
-    sizes = {}
+    sizes: dict[str, dict[str, int]] = {}
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path="/usr/bin/chromium",
+        browser = pw.chromium.launch(executable_path=CHROMIUM,
                                      args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-        for rel in pages:
-            page = browser.new_context().new_page()
-            loaded: list[str] = []
-            page.on("requestfinished", lambda r: loaded.append(r.url))
-            page.goto(base + rel, wait_until="networkidle")
-            total = 0
-            for url in set(loaded):
-                local = site / url.split("?")[0].removeprefix(base)
-                total += local.stat().st_size if local.is_file() else 0
-            sizes[rel] = total
-            page.context.close()
+        for name, site in roots.items():
+            sizes[name] = {}
+            for rel in pages_of(site):
+                ctx = browser.new_context(viewport={"width": 390, "height": 844})
+                page = ctx.new_page()
+                loaded: set[str] = set()
+                page.on("requestfinished", lambda r: loaded.add(r.url.split("#")[0]))
+                page.goto(f"{base}/{name}/{rel}", wait_until="networkidle")
+                total = 0
+                for url in loaded:
+                    local = Path(handler_for(roots, False).translate_path(None, url.removeprefix(base)))
+                    total += local.stat().st_size if local.is_file() else 0
+                sizes[name][rel] = total
+                ctx.close()
         browser.close()
-    httpd.shutdown()
     return sizes
 
 
+def lighthouse(url: str, out: Path) -> dict[str, int]:
+    env = {**os.environ, "CHROME_PATH": CHROMIUM}
+    flags = "--headless=new --no-sandbox --disable-gpu --disable-background-networking --no-first-run"
+    subprocess.run([str(LIGHTHOUSE), url, "--quiet", "--output=json", f"--output-path={out}",
+                    f"--only-categories={','.join(CATEGORIES)}", f"--chrome-flags={flags}",
+                    "--max-wait-for-load=60000"], check=True, env=env, timeout=300,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    report = json.loads(out.read_text("utf-8"))
+    return {c: round(100 * (report["categories"][c]["score"] or 0)) for c in CATEGORIES}
+
+
+def lighthouse_pages(book: Path, book_sizes: dict[str, int]) -> dict[str, str]:
+    charts = {p: n for p, n in book_sizes.items() if "data-gm-chart" in (book / p).read_text("utf-8")}
+    heaviest_chart = max(charts, key=charts.get) if charts else max(book_sizes, key=book_sizes.get)
+    return {"landing": "intro.html", "narrative": "chapters/iom/iom-history.html",
+            "heaviest chart page": heaviest_chart, "exercise": "chapters/iom/iom-exercises.html"}
+
+
+TEMPLATE_PAGES = {"landing": "intro.html", "narrative": "markdown.html",
+                  "heaviest chart page": "notebooks.html", "exercise": "markdown-notebooks.html"}
+
+
 def main() -> None:
-    shutil.rmtree(BUILD, ignore_errors=True)
-    clean = timed_build()
-    cached = timed_build()
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--keep", help="scratch folder to use and keep (default: a new temporary one)")
+    args = parser.parse_args()
+    work = Path(args.keep or tempfile.mkdtemp(prefix="govmig-bench-"))
+    if work.exists() and args.keep:
+        shutil.rmtree(work)
+    work.mkdir(parents=True, exist_ok=True)
+
+    template = build_template(work)
+    book = build_book(work)
+    roots = {"book": book["site"], "template": template["site"]}
+    plain, plain_base = serve(roots, use_gzip=False)
+    zipped, gzip_base = serve(roots, use_gzip=True)
+    sizes = page_bytes(plain_base, roots)
+    chosen = lighthouse_pages(book["site"], sizes["book"])
+    scores: dict[str, dict[str, dict[str, dict[str, int]]]] = {"book": {}, "template": {}}
+    for server, base in (("plain", plain_base), ("gzip", gzip_base)):
+        for role in chosen:
+            for name, rel in (("book", chosen[role]), ("template", TEMPLATE_PAGES[role])):
+                scores[name].setdefault(role, {})[server] = lighthouse(
+                    f"{base}/{name}/{rel}", work / f"lh-{name}-{server}-{role.replace(' ', '-')}.json")
+    plain.shutdown()
+    zipped.shutdown()
+
+    t_median = statistics.median(sizes["template"].values())
+    b_median = statistics.median(sizes["book"].values())
+    b_max = max(sizes["book"].values())
+    per_page = {n: {k: d[k] / d["pages"] for k in ("clean_s", "cached_s")} for n, d in (("book", book), ("template", template))}
     results = {
         "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
-        "clean_build_s": round(clean, 1),
-        "cached_rebuild_s": round(cached, 1),
-        "notebook_execution_s": {k: round(v, 1) for k, v in notebook_times().items()},
-        "bytes_per_page": page_bytes(),
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+                   f"load average {os.getloadavg()[0]:.1f} at the end",
+        "build": {n: {"pages": d["pages"], "clean_s": round(d["clean_s"], 1), "cached_s": round(d["cached_s"], 1),
+                      "clean_s_per_page": round(per_page[n]["clean_s"], 2),
+                      "cached_s_per_page": round(per_page[n]["cached_s"], 2)}
+                  for n, d in (("book", book), ("template", template))},
+        "bytes_per_page": sizes,
+        "lighthouse_pages": {"book": chosen, "template": TEMPLATE_PAGES},
+        "lighthouse": scores,
     }
     (ROOT / "benchmarks" / "latest.json").write_text(json.dumps(results, indent=2) + "\n")
+
+    def ok(flag: bool) -> str:
+        return "yes" if flag else "**no**"
+
+    b, t = results["build"]["book"], results["build"]["template"]
     lines = [
-        "# Benchmark: latest numbers", "",
-        f"Measured {results['date']} on {results['machine']} by `scripts/benchmark.py`.", "",
-        "| measure | value |", "|---|---|",
-        f"| clean build (`jupyter-book build . -W -n`, notebooks executed) | {clean:.1f} s |",
-        f"| cached rebuild (nothing changed) | {cached:.1f} s |", "",
-        "## Notebook execution (fresh kernel, live rendering)", "", "| notebook | seconds |", "|---|---|",
-        *[f"| `{k}` | {v} |" for k, v in results["notebook_execution_s"].items()], "",
-        "## Bytes per page (first visit, uncompressed: HTML, scripts, styles, fonts)", "",
-        "| page | KB |", "|---|---|",
-        *[f"| `{k}` | {v / 1024:.0f} |" for k, v in results["bytes_per_page"].items()], "",
+        "# Benchmark: the book beside the stock Jupyter Book template", "",
+        f"Measured {results['date']} on {results['machine']} by `scripts/benchmark.py`: both built by the",
+        "same jupyter-book pin, both served from one local server (plainly, and with gzip as a static",
+        "host would), measured in one run. Lighthouse 12, mobile, offline. The machine was shared with",
+        "other work during the run, which slows builds and lowers Lighthouse performance scores.", "",
+        "## Goals (issue 19)", "",
+        "| goal | book | template | ratio | target | met |", "|---|---|---|---|---|---|",
+        f"| heaviest page, KB | {b_max / 1024:.0f} | median {t_median / 1024:.0f} | {b_max / t_median:.2f} | ≤ 0.5 | {ok(b_max <= 0.5 * t_median)} |",
+        f"| median page, KB | {b_median / 1024:.0f} | {t_median / 1024:.0f} | {b_median / t_median:.2f} | ≤ 0.35 | {ok(b_median <= 0.35 * t_median)} |",
+        f"| clean build, s per page | {b['clean_s_per_page']} ({b['clean_s']} s / {b['pages']}) | {t['clean_s_per_page']} ({t['clean_s']} s / {t['pages']}) "
+        f"| {b['clean_s_per_page'] / t['clean_s_per_page']:.2f} | ≤ 1.5 | {ok(b['clean_s_per_page'] <= 1.5 * t['clean_s_per_page'])} |",
+        f"| cached rebuild, s per page | {b['cached_s_per_page']} ({b['cached_s']} s) | {t['cached_s_per_page']} ({t['cached_s']} s) "
+        f"| {b['cached_s_per_page'] / t['cached_s_per_page']:.2f} | ≤ 2 | {ok(b['cached_s_per_page'] <= 2 * t['cached_s_per_page'])} |",
+        "",
+        "## Lighthouse (mobile): performance / accessibility / best practices / SEO", "",
+        "Targets: performance ≥ 90 with gzip, ≥ 75 plain; accessibility 100, best practices ≥ 95, SEO ≥ 90.", "",
+        "| page | book page | book, plain | book, gzip | template, plain | template, gzip |", "|---|---|---|---|---|---|",
     ]
+    for role in chosen:
+        cell = lambda n, s: " / ".join(str(scores[n][role][s][c]) for c in CATEGORIES)  # noqa: E731
+        lines.append(f"| {role} | `{chosen[role]}` | {cell('book', 'plain')} | {cell('book', 'gzip')} "
+                     f"| {cell('template', 'plain')} | {cell('template', 'gzip')} |")
+    lines += ["", "## Bytes per page (first visit, uncompressed: HTML, scripts, styles, fonts, images)", "",
+              "| site | page | KB |", "|---|---|---|"]
+    for name in ("book", "template"):
+        lines += [f"| {name} | `{k}` | {v / 1024:.0f} |" for k, v in sizes[name].items()]
+    lines.append("")
     (ROOT / "benchmarks" / "latest.md").write_text("\n".join(lines))
     print("\n".join(lines))
+    if not args.keep:
+        shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":
