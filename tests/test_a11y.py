@@ -55,37 +55,55 @@ def contexts(browser):
         ctx.close()
 
 
-def check(ctx, url: str, theme: str) -> list[str]:
+AXE_START = """() => { window.__govmigAxe = null;
+  axe.run(document, {resultTypes: ['violations']}).then(r => { window.__govmigAxe = r; }); }"""
+
+
+def start(ctx, url: str):
+    """Load the page and start axe-core in it without waiting: the four views of a page
+    are checked side by side (one renderer process each)."""
     page = ctx.new_page()
-    errors, offsite = [], []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.problems_seen = {"errors": [], "offsite": []}
+    page.on("console", lambda m: page.problems_seen["errors"].append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: page.problems_seen["errors"].append(str(e)))
 
     def route(r):
         if urlparse(r.request.url).hostname != "127.0.0.1":
-            offsite.append(r.request.url)
+            page.problems_seen["offsite"].append(r.request.url)
             return r.abort()
         return r.continue_()
     page.route("**/*", route)
+    page.goto(url, wait_until="load")
     try:
-        page.goto(url, wait_until="load")
-        try:
-            page.wait_for_load_state("networkidle", timeout=5000)
-        except PlaywrightTimeout:  # a page still fetching after 5 s is checked as it is
-            pass
+        page.wait_for_load_state("networkidle", timeout=5000)
+    except PlaywrightTimeout:  # a page still fetching after 5 s is checked as it is
+        pass
+    page.evaluate(AXE_START)
+    return page
+
+
+def finish(page, theme: str) -> list[str]:
+    try:
+        page.wait_for_function("window.__govmigAxe !== null", timeout=120000)
         shown = page.evaluate("document.documentElement.dataset.theme")
-        result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+        result = page.evaluate("window.__govmigAxe")
+        seen = page.problems_seen
     finally:
         page.close()
-    problems = [f"requests to other hosts: {offsite}"] if offsite else []
-    problems += [f"console errors: {errors}"] if errors else []
+    problems = [f"requests to other hosts: {seen['offsite']}"] if seen["offsite"] else []
+    problems += [f"console errors: {seen['errors']}"] if seen["errors"] else []
     problems += [f"theme is {shown!r}, not {theme!r}"] if shown != theme else []
     problems += [f"{v['id']} ({v['impact']}, {len(v['nodes'])}x): {v['nodes'][0]['html'][:160]}"
                  for v in result["violations"] if v["impact"] in ("serious", "critical")]
     return problems
 
 
+def check(ctx, url: str, theme: str) -> list[str]:
+    return finish(start(ctx, url), theme)
+
+
 @pytest.mark.parametrize("edition,path", CASES, ids=[f"{e}:{p}" for e, p in CASES])
 def test_page_is_offline_error_free_and_passes_axe_at_each_width_and_theme(contexts, servers, edition, path):
-    found = {f"{w}px {t}": check(contexts[(w, t)], f"{servers[edition]}/{path}", t) for w, t in VIEWS}
+    started = {(w, t): start(contexts[(w, t)], f"{servers[edition]}/{path}") for w, t in VIEWS}
+    found = {f"{w}px {t}": finish(page, t) for (w, t), page in started.items()}
     assert {view: p for view, p in found.items() if p} == {}
