@@ -37,7 +37,9 @@ def theme() -> alt.theme.ThemeConfig:
             "range": {"category": PALETTE},
             "axis": {"labelFontSize": 12, "titleFontSize": 13, "titleFontWeight": "normal", "labelLimit": 180,
                      "gridColor": "#e5e5e5", "domainColor": "#666", "tickColor": "#666"},
-            "legend": {"labelFontSize": 12, "titleFontSize": 13, "orient": "bottom", "direction": "horizontal"},
+            # Legends under the chart, one entry a line and stacked: in a row they run off a phone.
+            "legend": {"labelFontSize": 12, "titleFontSize": 13, "orient": "bottom", "direction": "vertical",
+                       "layout": {"bottom": {"anchor": "start", "direction": "vertical"}}},
             "title": {"fontSize": 15, "anchor": "start", "subtitleFontSize": 12, "subtitleColor": "#444"},
             "point": {"size": 70, "filled": True},
             "line": {"strokeWidth": 2.5},
@@ -118,9 +120,45 @@ WIDTHS = {"narrow": 340, "wide": 620}
 
 
 def _at_width(spec: dict[str, Any], width: int) -> dict[str, Any]:
+    """A container-wide view drawn `width` pixels wide (axes and legend included)."""
     if spec.get("width") != "container":
         return spec
     return {**spec, "width": width, "autosize": {"type": "fit-x", "contains": "padding"}}
+
+
+def _narrowed(spec: dict[str, Any], view_width: int) -> dict[str, Any]:
+    """Views (alone or stacked) set wider than `view_width` are drawn at that width."""
+    if isinstance(spec.get("width"), (int, float)) and spec["width"] > view_width:
+        return {**spec, "width": view_width}
+    if isinstance(spec.get("vconcat"), list):
+        return {**spec, "vconcat": [_narrowed(view, view_width) for view in spec["vconcat"]]}
+    return spec
+
+
+def _too_wide_for_a_phone(spec: dict[str, Any]) -> bool:
+    return spec.get("width") == "container" or _narrowed(spec, WIDTHS["narrow"]) != spec
+
+
+def _svg_width(drawing: str) -> float:
+    m = re.search(r'<svg[^>]*\swidth="([\d.]+)"', drawing)
+    return float(m.group(1)) if m else 0.0
+
+
+def _phone_svg(spec: dict[str, Any], prefix: str, label: str) -> str:
+    """The phone's drawing: container-wide views fill its width; views set wider are
+    narrowed until the whole drawing, axes and labels included, fits (two tries)."""
+    phone = WIDTHS["narrow"]
+    if spec.get("width") == "container":
+        return svg(_at_width(spec, phone), prefix, label)
+    view = phone
+    drawn = svg(_narrowed(spec, view), prefix, label)
+    for _ in range(2):
+        excess = _svg_width(drawn) - phone
+        if excess <= 8 or view - excess < 160:
+            break
+        view = int(view - excess)
+        drawn = svg(_narrowed(spec, view), prefix, label)
+    return drawn
 
 
 def _vl_version() -> str:
@@ -150,9 +188,11 @@ def figure_html(spec: dict[str, Any], div_id: str, live_spec: bool) -> str:
     label = _title_text(spec) or "Chart"
     desc_id = f"{div_id}-description"
     drawings = []
-    widths = WIDTHS if spec.get("width") == "container" else {"only": None}
+    widths = WIDTHS if _too_wide_for_a_phone(spec) else {"only": None}
     for name, width in widths.items():
-        drawn = svg(_at_width(spec, width) if width else spec, f"{div_id}-{name}", label)
+        prefix = f"{div_id}-{name}"
+        drawn = (_phone_svg(spec, prefix, label) if name == "narrow"
+                 else svg(_at_width(spec, width) if width else spec, prefix, label))
         drawings.append(f'<div class="gm-chart-svg gm-chart-{name}">{drawn}</div>')
     attrs = f'class="gm-chart" id="{div_id}" aria-describedby="{desc_id}"'
     extra = ""
@@ -211,7 +251,8 @@ def render(spec: dict[str, Any], **metadata: Any) -> dict[str, Any]:
         return {"text/html": static_html(spec, div_id), "text/plain": desc}
     # In Jupyter: the SVG (always drawn, offline, no script) with its description; an
     # interactive chart adds a live widget on top, which front ends with widgets prefer.
-    bundle: dict[str, Any] = _live_widget(spec) if interactive(spec) else {}
+    # A container-wide widget is laid out at width 0 when its cell renders off-screen.
+    bundle: dict[str, Any] = _live_widget(_at_width(spec, WIDTHS["wide"])) if interactive(spec) else {}
     bundle["text/html"] = figure_html(spec, div_id, live_spec=False)
     bundle["text/plain"] = desc or "Altair chart (no description)"
     return bundle

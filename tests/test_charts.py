@@ -137,3 +137,19 @@ def test_a_changed_package_makes_the_build_rerun_every_notebook():
 
     ext.setup(App())
     assert calls["govmig_fingerprint"] == "env"
+
+
+def test_views_set_wider_than_a_phone_get_a_phone_drawing(monkeypatch):
+    """A stacked chart set 600 px wide (the chapter 3 map and its bars) is drawn again at
+    the phone's width, not shrunk to unreadable text."""
+    monkeypatch.setenv("GOVMIG_RENDER", "static")
+    df = pd.DataFrame({"x": [1, 2]})
+    wide = alt.Chart(df).mark_bar().encode(x="x:Q").properties(width=600)
+    stacked = alt.vconcat(wide, wide).properties(description="Two stacked bars.").to_dict()
+    html = charts.render(stacked)["text/html"]
+    assert html.count("<svg") == 2 and "gm-chart-narrow" in html
+    import re
+    narrow = re.search(r'gm-chart-narrow"><svg[^>]*\swidth="([\d.]+)"', html)
+    assert float(narrow.group(1)) <= charts.WIDTHS["narrow"] + 8     # axes included
+    small = alt.Chart(df).mark_bar().encode(x="x:Q").properties(width=200, description="Small.").to_dict()
+    assert charts.render(small)["text/html"].count("<svg") == 1

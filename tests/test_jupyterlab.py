@@ -171,9 +171,6 @@ def test_charts_draw_offline(ran):
     assert "Error loading script" not in shown and "Error displaying widget" not in shown
 
 
-@pytest.mark.xfail(reason="lead's renderer: the offline JupyterChart of a width-'container' chart is laid out at "
-                          "width 0 when its cell was off-screen as it rendered (govmig/charts.py _live_widget)",
-                   strict=False)
 def test_every_chart_is_visible(ran):
     page = ran[0]
     charts = drawn_charts(page)
