@@ -15,6 +15,7 @@ if [ "${1:-}" = "--instructor" ]; then
 elif [ "${1:-}" = "--pdf" ]; then   # both editions, then their PDFs (scripts/pdf.py) -> _build/pdf
   shift
   apt_need chromium chromium
+  fonts_env
   python_env requirements-test.txt   # playwright drives Debian's chromium (nothing downloaded)
   build_book "$@"
   build_instructor "$@"

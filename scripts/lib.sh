@@ -38,6 +38,15 @@ python_env() {   # $1: requirements file; every version pinned by requirements-l
   printf "c.IPKernelApp.log_level = 'ERROR'\n" > "$VENV/etc/ipython/ipython_kernel_config.py"
 }
 
+# Charts are laid out at build time in Liberation Sans (vl-convert carries it); browsers
+# draw them in Arial or, on Debian, in Liberation Sans, which has Arial's metrics.
+fonts_env() {
+  [ -e /usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf ] && return 0
+  say "installing Debian's fonts-liberation"
+  as_root apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq fonts-liberation >/dev/null
+}
+
 js_env() {
   apt_need npm nodejs npm
   if stale node_modules/.stamp package.json package-lock.json; then

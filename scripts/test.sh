@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
-# Run every test: builds the book (warnings as errors), then pytest runs data,
-# exercise, notebook (nbval, strict) and browser (Debian's chromium) tests.
+# Run every test: builds both editions (warnings as errors) and their PDFs, then pytest
+# runs data, exercise, notebook (nbval, strict), browser (Debian's chromium) and PDF tests.
 source "$(dirname "$0")/lib.sh"
 python_env requirements-test.txt
 js_env
 apt_need chromium chromium
+fonts_env
 build_book
 build_instructor
+say "printing both editions to PDF (scripts/pdf.py), for tests/test_pdf.py"
+"$PY" scripts/pdf.py
 say "running the test suite"
 set +e
 "$PY" -m pytest tests chapters exercises --nbval --nbval-sanitize-with tests/sanitize.cfg \
