@@ -155,12 +155,17 @@ def test_static_export_downloads_answers_the_collector_reads(browser, page_at, t
     ex = next(e for e in EXERCISES if e.id == "iom-ghosh")
     answer(page.locator("form#iom-ghosh"), ex, "sassen-1996")
     answer(page.locator("form#iom-members-net"), next(e for e in EXERCISES if e.id == "iom-members-net"), "89")
+    page.locator(".gm-export-button").click()              # no name yet: refused, nothing downloaded
+    assert "name" in page.locator(".gm-export-status").inner_text().lower()
+    page.locator(".gm-export-name").fill("Ada Lovelace")
     with page.expect_download() as info:
         page.locator(".gm-export-button").click()
     download = info.value
     assert download.suggested_filename.startswith("governing-migration-iom-answers-")
     download.save_as(tmp_path / download.suggested_filename)
-    summary = read_folder(tmp_path).summary().set_index("exercise")
+    collection = read_folder(tmp_path)
+    assert collection.skipped == [] and list(collection.answers["name"].unique()) == ["Ada Lovelace"]
+    summary = collection.summary().set_index("exercise")
     assert summary.loc["iom-ghosh", "correct"] == 0 and summary.loc["iom-members-net", "correct"] == 1
     assert "Downloaded 2 answer(s)" in page.locator(".gm-export-status").inner_text()
 
