@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import hashlib
+from html import escape
 import json
 import os
 import re
@@ -148,6 +149,7 @@ def _on_page(app: Sphinx, pagename: str, templatename: str, context: dict, doctr
         body = context["body"] = SUMMARY_P.sub(r'<span class="\1 admonition-title">\2</span>', body)
     if "data-gm-chart=" in body:
         app.add_js_file(CHART_JS, priority=150, loading_method="defer")
+        body = context["body"] = _externalise_specs(app, context, body)
     if "gm-exercise" in body or "gm-export" in body:
         messages = resources.files("govmig.exercises").joinpath("messages.json").read_text("utf-8")
         app.add_js_file(None, body=f"window.GOVMIG_MESSAGES = {json.dumps(json.loads(messages))};", priority=150)
@@ -159,6 +161,31 @@ def _on_page(app: Sphinx, pagename: str, templatename: str, context: dict, doctr
     _prune_assets(context, context.get("body", ""), pagename)
     _describe(context)
     _name_sidebar_toggles(context)
+
+
+CHART_SPEC = re.compile(r'<script type="application/json" id="(gm-chart-[0-9a-f]{12}-\d+-spec)">(.*?)</script>', re.S)
+
+
+def _externalise_specs(app: Sphinx, context: dict, body: str) -> str:
+    """An interactive chart's spec (its data included) leaves the page for a small script
+    file under _static/chart-specs/, named by its content, that govmig-charts.js loads
+    only when a reader asks for the interactive chart: the page carries the SVG alone.
+    A script file, not JSON, so that it also loads from a book opened as local files."""
+    folder = Path(app.outdir) / "_static" / "chart-specs"
+
+    def move(m: re.Match) -> str:
+        element_id, payload = m.group(1), m.group(2)
+        key = hashlib.sha256(payload.encode("utf-8")).hexdigest()[:16]
+        path = folder / f"{key}.js"
+        if not path.is_file():
+            folder.mkdir(parents=True, exist_ok=True)
+            path.write_text(f"(window.GOVMIG_SPECS = window.GOVMIG_SPECS || {{}})[{json.dumps(key)}] = {payload};\n",
+                            "utf-8")
+        src = context["pathto"](f"_static/chart-specs/{key}.js", 1)
+        return (f'<script type="application/json" id="{element_id}" data-gm-spec="{key}" '
+                f'data-gm-src="{escape(src, quote=True)}"></script>')
+
+    return CHART_SPEC.sub(move, body)
 
 
 SUMMARY_P = re.compile(r'<p class="(collapsed|expanded) admonition-title">(.*?)</p>')

@@ -153,3 +153,13 @@ def test_views_set_wider_than_a_phone_get_a_phone_drawing(monkeypatch):
     assert float(narrow.group(1)) <= charts.WIDTHS["narrow"] + 8     # axes included
     small = alt.Chart(df).mark_bar().encode(x="x:Q").properties(width=200, description="Small.").to_dict()
     assert charts.render(small)["text/html"].count("<svg") == 1
+
+
+def test_path_coordinates_are_rounded_to_a_tenth_of_a_pixel(monkeypatch):
+    monkeypatch.setenv("GOVMIG_RENDER", "static")
+    import re
+    df = pd.DataFrame({"x": [1.23456, 2.98765, 3.5], "y": [3.33333, 1.11111, 2.71828]})
+    html = charts.render(alt.Chart(df).mark_line().encode(x="x:Q", y="y:Q").properties(description="A line.").to_dict())["text/html"]
+    paths = re.findall(r'\sd="([^"]*)"', html)
+    assert any("L" in d for d in paths)
+    assert not [d for d in paths if re.search(r"\d\.\d\d", d)]

@@ -77,3 +77,20 @@ def test_vega_loads_only_when_a_reader_asks(page_at, path):
     assert chart.locator(".gm-chart-live svg").get_attribute("aria-label")
     assert not chart.locator(".gm-chart-svg").first.is_visible()     # the live chart replaced it
     assert page.offsite == [] and page.errors == []
+
+
+def test_chart_specs_leave_the_page_for_files_of_their_own():
+    """An interactive chart's spec (its data included) is not in the page: the page has the
+    SVG, and a small file under _static/chart-specs/ that loads only on request."""
+    import re
+
+    found = 0
+    for path in CHART_PAGES:
+        html = (SITE / path).read_text("utf-8")
+        for m in re.finditer(r'<script type="application/json" id="gm-chart-[^"]+-spec"([^>]*)>(.*?)</script>', html, re.S):
+            attrs, payload = m.groups()
+            assert payload == "", f"{path}: a chart spec is still embedded"
+            src = re.search(r'data-gm-src="([^"]+)"', attrs).group(1)
+            assert (SITE / path).parent.joinpath(src).resolve().is_file(), f"{path}: {src} missing"
+            found += 1
+    assert found >= 10

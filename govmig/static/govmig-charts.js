@@ -9,10 +9,10 @@
   var FILES = ["vendor/vega.min.js", "vendor/vega-lite.min.js", "vendor/vega-embed.min.js"];
   var loading = null;
 
-  function loadScript(src) {
+  function loadScript(src, absolute) {
     return new Promise(function (resolve, reject) {
       var s = document.createElement("script");
-      s.src = base + src;
+      s.src = absolute ? src : base + src;
       s.onload = resolve;
       s.onerror = function () { reject(new Error("could not load " + src)); };
       document.head.appendChild(s);
@@ -37,9 +37,14 @@
     var specEl = document.getElementById(el.getAttribute("data-gm-chart"));
     if (!specEl) return;
     el.setAttribute("data-gm-drawn", "pending");
-    var spec = JSON.parse(specEl.textContent);
+    var spec;
     var button = el.parentNode.querySelector('.gm-chart-explore[data-for="' + el.id + '"]');
-    loadVega().then(function () {
+    // The book moves each spec to a file of its own (govmig.sphinx); Jupyter keeps it inline.
+    var key = specEl.getAttribute("data-gm-spec");
+    var specReady = key
+      ? loadScript(specEl.getAttribute("data-gm-src"), true).then(function () { spec = window.GOVMIG_SPECS[key]; })
+      : Promise.resolve().then(function () { spec = JSON.parse(specEl.textContent); });
+    specReady.then(loadVega).then(function () {
       var target = document.createElement("div");
       target.className = "gm-chart-live";
       el.appendChild(target);
