@@ -163,3 +163,10 @@ def test_path_coordinates_are_rounded_to_a_tenth_of_a_pixel(monkeypatch):
     paths = re.findall(r'\sd="([^"]*)"', html)
     assert any("L" in d for d in paths)
     assert not [d for d in paths if re.search(r"\d\.\d\d", d)]
+
+
+def test_long_outlines_are_drawn_to_whole_pixels_without_repeated_points():
+    d = ' d="M0.4,0.4' + "L10.04,10.26L10.01,9.98" * 40 + "L20.6,3.3Z\""
+    out = charts._path(d)
+    assert out == ' d="M0,0L10,10L21,3Z"' and len(d) > 500
+    assert charts._path(' d="M1.234,5.678L2.345,6.789"') == ' d="M1.2,5.7L2.3,6.8"'
