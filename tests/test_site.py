@@ -123,14 +123,15 @@ def test_static_exercises_answer_like_the_checker_and_persist(browser, page_at, 
 
 
 def test_exercise_works_by_keyboard(page_at):
-    page = page_at(EXERCISE_PAGE)
-    box = page.locator("#iom-members-net-value")
+    numbers = page_at("chapters/gcm/gcm-exercises.html")
+    box = numbers.locator("#gcm-yes-share-value")
     box.focus()
-    page.keyboard.type("89")
-    page.keyboard.press("Enter")
-    feedback = page.locator("form#iom-members-net .gm-feedback")
+    numbers.keyboard.type("89.9")
+    numbers.keyboard.press("Enter")
+    feedback = numbers.locator("form#gcm-yes-share .gm-feedback")
     assert "Correct." in feedback.inner_text()
     assert feedback.get_attribute("role") == "status"
+    page = page_at(EXERCISE_PAGE)
     radio = page.locator("#iom-ghosh-ghosh-1993")
     radio.focus()
     page.keyboard.press("Space")
@@ -154,7 +155,8 @@ def test_static_export_downloads_answers_the_collector_reads(browser, page_at, t
     page = page_at(EXERCISE_PAGE, ctx)
     ex = next(e for e in EXERCISES if e.id == "iom-ghosh")
     answer(page.locator("form#iom-ghosh"), ex, "sassen-1996")
-    answer(page.locator("form#iom-members-net"), next(e for e in EXERCISES if e.id == "iom-members-net"), "89")
+    status = next(e for e in EXERCISES if e.id == "iom-un-status")
+    answer(page.locator("form#iom-un-status"), status, right_answer(status))
     page.locator(".gm-export-button").click()              # no name yet: refused, nothing downloaded
     assert "name" in page.locator(".gm-export-status").inner_text().lower()
     page.locator(".gm-export-name").fill("Ada Lovelace")
@@ -166,7 +168,7 @@ def test_static_export_downloads_answers_the_collector_reads(browser, page_at, t
     collection = read_folder(tmp_path)
     assert collection.skipped == [] and list(collection.answers["name"].unique()) == ["Ada Lovelace"]
     summary = collection.summary().set_index("exercise")
-    assert summary.loc["iom-ghosh", "correct"] == 0 and summary.loc["iom-members-net", "correct"] == 1
+    assert summary.loc["iom-ghosh", "correct"] == 0 and summary.loc["iom-un-status", "correct"] == 1
     assert "Downloaded 2 answer(s)" in page.locator(".gm-export-status").inner_text()
 
 

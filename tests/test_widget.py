@@ -50,7 +50,7 @@ def test_written_task_widget_keeps_a_short_draft(tmp_path):
 
 
 def test_answers_survive_a_reload(tmp_path, monkeypatch):
-    ex = load("iom", ROOT / "exercises" / "specs")["iom-names-order"]
+    ex = load("iom", ROOT / "exercises" / "specs")["iom-phases-order"]
     w = ex.widget()
     fill(w, wrong_answer(ex))
     w.check()

@@ -2,7 +2,7 @@
 
 >>> from govmig.exercises import load
 >>> ex = load("iom")            # exercises/specs/iom.yaml, validated
->>> ex["iom-names-order"]       # displays as a widget, or as static HTML in the book
+>>> ex["iom-phases-order"]       # displays as a widget, or as static HTML in the book
 """
 
 from __future__ import annotations
