@@ -29,6 +29,42 @@ def toc_files(path: Path) -> set[str]:
             for value in node:
                 yield from walk(value)
     return set(walk(yaml.safe_load(path.read_text("utf-8"))))
+
+# --- Notebooks' stored outputs, for the tests that hold prose to the data (REVISION-GUIDE 4)
+def glued(path: Path, strip_quotes: bool = True) -> dict[str, str]:
+    """{name: stored text} for every glue output of a notebook."""
+    import json
+
+    values = {}
+    for cell in json.loads(path.read_text("utf-8"))["cells"]:
+        for out in cell.get("outputs", []):
+            name = out.get("metadata", {}).get("scrapbook", {}).get("name")
+            if name:
+                text = out["data"]["application/papermill.record/text/plain"]
+                values[name] = text.strip("'\"") if strip_quotes else text
+    return values
+
+
+def markdown_text(path: Path) -> str:
+    """A notebook's Markdown cells, joined."""
+    import json
+
+    return "\n".join("".join(c["source"]) for c in json.loads(path.read_text("utf-8"))["cells"]
+                     if c["cell_type"] == "markdown")
+
+
+def outputs_text(path: Path) -> str:
+    """Every stream and text/plain output of a notebook, joined."""
+    import json
+
+    texts = []
+    for cell in json.loads(path.read_text("utf-8"))["cells"]:
+        for out in cell.get("outputs", []):
+            data = out.get("data", {})
+            texts.append("".join(out.get("text", "")) + "".join(data.get("text/plain", "")))
+    return "\n".join(texts)
+
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]

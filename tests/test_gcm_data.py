@@ -10,7 +10,7 @@ import pytest
 
 from govmig.data import load
 
-from conftest import ROOT
+from conftest import ROOT, glued as _glued, markdown_text as _markdown
 
 PACKAGE = ROOT / "data" / "datapackage.json"
 
@@ -162,23 +162,6 @@ def test_party_counts_agree_with_the_country_snapshot_and_only_grow(party_counts
 # --- The vote notebook's prose against its data (REVISION-GUIDE section 4) ---
 
 VOTE_NB = ROOT / "chapters" / "gcm" / "gcm-vote-ratification.ipynb"
-
-
-def _glued(path):
-    import json
-    values = {}
-    for cell in json.loads(path.read_text("utf-8"))["cells"]:
-        for out in cell.get("outputs", []):
-            name = out.get("metadata", {}).get("scrapbook", {}).get("name")
-            if name:
-                values[name] = out["data"]["application/papermill.record/text/plain"].strip("'\"")
-    return values
-
-
-def _markdown(path):
-    import json
-    return "\n".join("".join(c["source"]) for c in json.loads(path.read_text("utf-8"))["cells"]
-                     if c["cell_type"] == "markdown")
 
 
 def test_vote_notebook_glue_is_defined_and_matches_the_data(tables, stay_out, party_counts):

@@ -12,7 +12,7 @@ import yaml
 
 from govmig.data import load
 
-from conftest import ROOT
+from conftest import ROOT, glued as _glued
 
 PACKAGE = ROOT / "data" / "datapackage.json"
 SOURCE = ROOT.parent / "shared" / "sources" / "fes-2022-imrf-civil-society-interview.txt"
@@ -179,18 +179,6 @@ NOTEBOOK = ROOT / "chapters" / "imrf" / "imrf-claims.ipynb"
 CHAPTER = ROOT / "chapters" / "imrf"
 
 
-def _glued(path):
-    """{name: stored text} for every glue output of a notebook."""
-    import json
-    values = {}
-    for cell in json.loads(path.read_text("utf-8"))["cells"]:
-        for out in cell.get("outputs", []):
-            name = out.get("metadata", {}).get("scrapbook", {}).get("name")
-            if name:
-                values[name] = out["data"]["application/papermill.record/text/plain"].strip("'\"")
-    return values
-
-
 def _cells(path, kind):
     import json
     return ["".join(c["source"]) for c in json.loads(path.read_text("utf-8"))["cells"] if c["cell_type"] == kind]
@@ -282,7 +270,8 @@ def test_review_fixes_stay_fixed():
         assert not re.search(r"\bsigned\b", text), page_path.name  # the Compact was adopted, not signed
         assert "sharing4good" not in text and "bnnrc" not in text, page_path.name
     since = (CHAPTER / "imrf-2026.md").read_text("utf-8")
-    assert since.splitlines()[0] == "Last reviewed: December 2026."
+    lines = [line for line in since.splitlines() if line.strip()]
+    assert lines[1].startswith("# Since the sources") and lines[2] == "Last reviewed: December 2026."
     spec = {e["id"]: e for e in yaml.safe_load((ROOT / "exercises" / "specs" / "imrf.yaml").read_text("utf-8"))
             ["exercises"]}
     assert "borders" not in spec["imrf-demands-objectives"]["answer"]

@@ -15,36 +15,12 @@ import pytest
 
 from govmig.data import load
 
-from conftest import ROOT
+from conftest import ROOT, glued, outputs_text
+from conftest import markdown_text as markdown
 
 PACKAGE = ROOT / "data" / "datapackage.json"
 NUMBERS = ROOT / "chapters" / "iom" / "iom-in-numbers.ipynb"
 PHASES = ROOT / "chapters" / "iom" / "iom-names-phases.ipynb"
-
-
-def glued(path):
-    """{name: stored text} for every glue output of a notebook."""
-    values = {}
-    for cell in json.loads(path.read_text("utf-8"))["cells"]:
-        for out in cell.get("outputs", []):
-            name = out.get("metadata", {}).get("scrapbook", {}).get("name")
-            if name:
-                values[name] = out["data"]["application/papermill.record/text/plain"].strip("'\"")
-    return values
-
-
-def markdown(path):
-    return "\n".join("".join(c["source"]) for c in json.loads(path.read_text("utf-8"))["cells"]
-                     if c["cell_type"] == "markdown")
-
-
-def outputs_text(path):
-    texts = []
-    for cell in json.loads(path.read_text("utf-8"))["cells"]:
-        for out in cell.get("outputs", []):
-            data = out.get("data", {})
-            texts.append("".join(out.get("text", "")) + "".join(data.get("text/plain", "")))
-    return "\n".join(texts)
 
 
 @pytest.fixture(scope="module")

@@ -15,7 +15,7 @@ import pytest
 
 from govmig.data import load
 
-from conftest import ROOT
+from conftest import ROOT, glued, markdown_text as _markdown, outputs_text as _code_outputs
 
 PACKAGE = ROOT / "data" / "datapackage.json"
 CHAPTER = ROOT / "chapters" / "partnership"
@@ -26,27 +26,7 @@ ARENAS = ["international", "european", "north_american"]
 
 
 def _glued(path):
-    values = {}
-    for cell in json.loads(path.read_text("utf-8"))["cells"]:
-        for out in cell.get("outputs", []):
-            name = out.get("metadata", {}).get("scrapbook", {}).get("name")
-            if name:
-                values[name] = out["data"]["application/papermill.record/text/plain"]
-    return values
-
-
-def _markdown(path):
-    return "\n".join("".join(c["source"]) for c in json.loads(path.read_text("utf-8"))["cells"]
-                     if c["cell_type"] == "markdown")
-
-
-def _code_outputs(path):
-    texts = []
-    for cell in json.loads(path.read_text("utf-8"))["cells"]:
-        for out in cell.get("outputs", []):
-            data = out.get("data", {})
-            texts.append("".join(out.get("text", "")) + "".join(data.get("text/plain", "")))
-    return "\n".join(texts)
+    return glued(path, strip_quotes=False)
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,7 @@ import pytest
 
 from govmig.data import load, resource
 
-from conftest import ROOT
+from conftest import ROOT, glued as _glued, markdown_text as _markdown
 
 PACKAGE = ROOT / "data" / "datapackage.json"
 SOURCES = ROOT.parent / "shared" / "sources"
@@ -134,21 +134,6 @@ import json  # noqa: E402
 NOTEBOOK = ROOT / "chapters" / "rcps" / "rcps-data.ipynb"
 WORLD = ROOT / "data" / "world-countries-110m.json"
 NODE_WORLD = ROOT / "node_modules" / "world-atlas" / "countries-110m.json"
-
-
-def _glued(path):
-    values = {}
-    for cell in json.loads(path.read_text("utf-8"))["cells"]:
-        for out in cell.get("outputs", []):
-            name = out.get("metadata", {}).get("scrapbook", {}).get("name")
-            if name:
-                values[name] = out["data"]["application/papermill.record/text/plain"].strip("'\"")
-    return values
-
-
-def _markdown(path):
-    return "\n".join("".join(c["source"]) for c in json.loads(path.read_text("utf-8"))["cells"]
-                     if c["cell_type"] == "markdown")
 
 
 def test_glued_numbers_match_the_data(rcps, members):
