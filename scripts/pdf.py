@@ -34,17 +34,58 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
+PLACEHOLDER = "000"   # the contents' page numbers before they are known (same width: tabular figures)
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
 
-EXTRACT = """(prefix) => {
+EXTRACT = """({prefix, chapter, tables}) => {
   const art = document.querySelector('article.bd-article') || document.querySelector('main');
   const copy = art.cloneNode(true);
+  const words = e => e.textContent.replace(/\\s+/g, ' ').trim();
+  // Charts: the text description (the <details> the chart's aria-describedby names) becomes
+  // the drawn SVG's accessible name, which Chromium's tagger writes as the Figure's /Alt.
+  copy.querySelectorAll('.gm-chart[aria-describedby]').forEach(chart => {
+    const description = copy.querySelector(`[id="${chart.getAttribute('aria-describedby')}"] > div`);
+    if (!description) return;
+    chart.querySelectorAll('svg').forEach(svg => {
+      svg.setAttribute('role', 'img');
+      svg.setAttribute('aria-label', words(description));
+    });
+  });
   copy.querySelectorAll('[id]').forEach(e => { if (!e.closest('svg')) e.id = prefix + '--' + e.id; });
+  copy.querySelectorAll('[aria-describedby], [aria-labelledby]').forEach(e => {
+    for (const attr of ['aria-describedby', 'aria-labelledby'])
+      if (e.hasAttribute(attr) && !e.closest('svg'))
+        e.setAttribute(attr, e.getAttribute(attr).split(/\\s+/).map(id => prefix + '--' + id).join(' '));
+  });
   copy.querySelectorAll('a[href]').forEach(a => a.setAttribute('href', a.href));
   copy.querySelectorAll('img[src]').forEach(i => i.setAttribute('src', i.src));
   copy.querySelectorAll('details:not(.hide)').forEach(d => d.setAttribute('open', ''));  // solutions, chart descriptions
+  // Tables: numbered per chapter ("Table 3.2"), captioned with the book's own words: an
+  // existing caption, else the nearest heading above the table and its header row.
+  const headings = [...copy.querySelectorAll('h1, h2, h3, h4, h5, h6')];
+  const bare = h => { const c = h.cloneNode(true); c.querySelectorAll('.headerlink, .section-number').forEach(x => x.remove()); return words(c).replace(/#$/, '').trim(); };
+  [...copy.querySelectorAll('table')].filter(t => !t.parentElement.closest('table')).forEach(table => {
+    tables += 1;
+    const label = `Table ${chapter}.${tables}`;
+    let text;
+    if (table.caption) {
+      table.caption.querySelectorAll('.caption-number').forEach(x => x.remove());
+      text = words(table.caption);
+      table.caption.remove();
+    } else {
+      const above = headings.filter(h => h.compareDocumentPosition(table) & Node.DOCUMENT_POSITION_FOLLOWING).pop();
+      const row = table.querySelector('thead tr') || table.querySelector('tr');
+      const columns = row ? [...row.children].map(words).filter(Boolean) : [];
+      text = (above ? bare(above) : '') + (columns.length ? ` (columns: ${columns.join(', ')})` : '');
+    }
+    const caption = table.createCaption();
+    caption.className = 'gm-print-table-caption';
+    caption.innerHTML = '<span class="gm-print-table-number"></span> ';
+    caption.firstChild.textContent = label + '.';
+    caption.append(text);
+  });
   const styles = [...document.querySelectorAll('link[rel=stylesheet]')].map(l => l.href);
-  return {html: copy.innerHTML, styles, title: document.title};
+  return {html: copy.innerHTML, styles, title: document.title, tables};
 }"""
 
 
@@ -90,13 +131,26 @@ def serve(site: Path):
     return httpd, f"http://127.0.0.1:{httpd.server_address[1]}"
 
 
-def compose(browser, base: str, pages: list[str], title: str, subtitle: str) -> str:
+def chapter_of(rel: str, numbers: dict[str, int]) -> str:
+    """The chapter a page's tables are numbered in: its chapter's number for a chapter's page
+    or seminar material (instructor/<key>-...), "A" for the front and back matter."""
+    parts = rel.split("/")
+    if parts[0] == "chapters" and parts[1] in numbers:
+        return str(numbers[parts[1]])
+    if parts[0] == "instructor" and parts[-1].split("-")[0] in numbers:
+        return str(numbers[parts[-1].split("-")[0]])
+    return "A"
+
+
+def compose(browser, base: str, pages: list[str], title: str, subtitle: str, numbers: dict[str, int]) -> str:
     """One print document from the built pages' articles."""
-    parts, styles = [], []
+    parts, styles, tables = [], [], {}
     page = browser.new_page()
     for rel in pages:
         page.goto(f"{base}/{rel}", wait_until="load")
-        got = page.evaluate(EXTRACT, slug(rel))
+        chapter = chapter_of(rel, numbers)
+        got = page.evaluate(EXTRACT, {"prefix": slug(rel), "chapter": chapter, "tables": tables.get(chapter, 0)})
+        tables[chapter] = got["tables"]
         styles += [s for s in got["styles"] if s not in styles]
         parts.append((rel, got["html"]))
     page.close()
@@ -112,7 +166,10 @@ def compose(browser, base: str, pages: list[str], title: str, subtitle: str) -> 
         return match.group(0)
 
     body = []
-    contents = "".join(f'<li><a href="#doc-{included[rel]}">{html.escape(heading(h))}</a></li>' for rel, h in parts)
+    # Page numbers: a fixed-width placeholder, filled in by render() after a first printing.
+    contents = "".join(f'<li><a href="#doc-{included[rel]}"><span class="gm-print-entry">{html.escape(heading(h))}</span>'
+                       f'<span class="gm-print-leader"></span><span class="gm-print-page" data-gm-target="doc-{included[rel]}">'
+                       f'{PLACEHOLDER}</span></a></li>' for rel, h in parts)
     body.append(f'<section class="gm-print-title"><h1 class="gm-print-book">Governing Migration</h1>'
                 f'<p class="gm-print-subtitle">{html.escape(title)}</p><p>{html.escape(subtitle)}</p>'
                 f'<p>{html.escape(edition_line())}</p></section>'
@@ -133,33 +190,79 @@ def heading(article: str) -> str:
     return html.unescape(" ".join(text.replace("#", "").split()))
 
 
+def targets(pdf: bytes) -> dict[str, tuple[int, float]]:
+    """Where each named destination (Chromium writes one per link target) landed: its page
+    number as the footer prints it (1-based) and its height on the page."""
+    import io
+
+    import pypdf
+
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    found = {}
+    for name, dest in reader.named_destinations.items():
+        number = reader.get_destination_page_number(dest)
+        found[str(name).removeprefix("/")] = (number + 1, round(float(dest.top or 0), 1))
+    return found
+
+
 def render(browser, base: str, document: str, out: Path, running: str) -> None:
-    page = browser.new_page()
-    page.set_content(document, wait_until="load")
-    page.emulate_media(media="print")
-    page.evaluate("document.fonts.ready")
+    """Print in two passes: the first says on which page each document begins, the contents'
+    page numbers are filled in, and the second printing must not move any link target.
+    Each pass prints a freshly loaded page: printing the same page twice does not give the
+    same layout (measured: every other printing of a seminar kit moved a heading and what
+    follows it to the next page, and some sections' starts by 22.5 pt)."""
+    import time
+
     style = "font-size:8px;font-family:sans-serif;color:#555;width:100%;padding:0 12mm;"
+    options = dict(format="A4", print_background=True, outline=True, tagged=True,
+                   display_header_footer=True,
+                   header_template=f'<div style="{style}">{html.escape(running)}</div>',
+                   footer_template=f'<div style="{style}text-align:right;"><span class="pageNumber"></span>'
+                                   ' / <span class="totalPages"></span></div>',
+                   margin={"top": "18mm", "bottom": "16mm", "left": "16mm", "right": "16mm"})
+
+    def printed(doc: str) -> bytes:
+        page = browser.new_page()
+        page.set_content(doc, wait_until="load")
+        page.emulate_media(media="print")
+        page.evaluate("document.fonts.ready")
+        pdf = page.pdf(**options)
+        page.close()
+        return pdf
+
+    started = time.monotonic()
+    first = targets(printed(document))
+    entries = re.findall(rf'data-gm-target="(doc-[^"]+)">{PLACEHOLDER}<', document)
+    missing = [name for name in entries if name not in first]
+    if missing:
+        raise SystemExit(f"{out.name}: no destination in the PDF for the contents entries {missing}")
+    if any(len(str(first[name][0])) > len(PLACEHOLDER) for name in entries):
+        raise SystemExit(f"{out.name}: a page number is wider than the placeholder {PLACEHOLDER!r}")
+    filled = re.sub(rf'data-gm-target="(doc-[^"]+)">{PLACEHOLDER}<',
+                    lambda m: f'data-gm-target="{m.group(1)}">{first[m.group(1)][0]}<', document)
+    pdf = printed(filled)
+    second = targets(pdf)
+    moved = {name: (first.get(name), at) for name, at in second.items() if first.get(name) != at}
+    if moved or first.keys() != second.keys():
+        raise SystemExit(f"{out.name}: filling in the contents' page numbers moved link targets: "
+                         f"{dict(list(moved.items())[:5])} {set(first) ^ set(second)}")
     out.parent.mkdir(parents=True, exist_ok=True)
-    page.pdf(path=str(out), format="A4", print_background=True, outline=True, tagged=True,
-             display_header_footer=True,
-             header_template=f'<div style="{style}">{html.escape(running)}</div>',
-             footer_template=f'<div style="{style}text-align:right;"><span class="pageNumber"></span>'
-                             ' / <span class="totalPages"></span></div>',
-             margin={"top": "18mm", "bottom": "16mm", "left": "16mm", "right": "16mm"})
-    page.close()
-    print(f"  {out.relative_to(out.parents[1])}: {out.stat().st_size / 1024:.0f} KB")
+    out.write_bytes(pdf)
+    print(f"  {out.relative_to(out.parents[1])}: {len(pdf) / 1024:.0f} KB, "
+          f"two printings in {time.monotonic() - started:.1f} s")
 
 
 def student(browser, site: Path, out: Path) -> None:
     book = toc(ROOT / "_toc.yml")
+    numbers = {key: number for number, key, _ in book["chapters"]}
     httpd, base = serve(site)
     try:
         for number, key, files in book["chapters"]:   # with the glossary and bibliography its links lead to
             pages = [f"{f}.html" for f in files] + [p for p in ("glossary.html", "bibliography.html") if (site / p).is_file()]
-            render(browser, base, compose(browser, base, pages, f"Chapter {number}", "Student edition"),
+            render(browser, base, compose(browser, base, pages, f"Chapter {number}", "Student edition", numbers),
                    out / "student" / f"{number}-{key}.pdf", f"Governing Migration · Chapter {number}")
         everything = [f"{book['root']}.html"] + [f"{f}.html" for files in book["parts"].values() for f in files]
-        render(browser, base, compose(browser, base, everything, "The whole book", "Student edition"),
+        render(browser, base, compose(browser, base, everything, "The whole book", "Student edition", numbers),
                out / "student" / "governing-migration.pdf", "Governing Migration")
     finally:
         httpd.shutdown()
@@ -167,16 +270,17 @@ def student(browser, site: Path, out: Path) -> None:
 
 def instructor(browser, site: Path, out: Path) -> None:
     book = toc(ROOT / "_toc-instructor.yml")
+    numbers = {key: number for number, key, _ in book["chapters"]}
     httpd, base = serve(site)
     try:
         for number, key, files in book["chapters"]:
             kit = [f"instructor/{key}-seminar-plan.html", f"instructor/{key}-exercise-notes.html",
                    f"chapters/{key}/{key}-exercises.html"]
             kit = [p for p in kit if (site / p).is_file()]
-            render(browser, base, compose(browser, base, kit, f"Chapter {number}: seminar kit", "Instructor edition"),
+            render(browser, base, compose(browser, base, kit, f"Chapter {number}: seminar kit", "Instructor edition", numbers),
                    out / "instructor" / f"{number}-{key}-seminar-kit.pdf", f"Governing Migration · Seminar kit {number}")
         everything = [f"{book['root']}.html"] + [f"{f}.html" for files in book["parts"].values() for f in files]
-        render(browser, base, compose(browser, base, everything, "The whole book", "Instructor edition"),
+        render(browser, base, compose(browser, base, everything, "The whole book", "Instructor edition", numbers),
                out / "instructor" / "governing-migration-instructor.pdf", "Governing Migration · Instructor edition")
     finally:
         httpd.shutdown()
