@@ -167,15 +167,58 @@ def _vl_version() -> str:
 
 _DECIMALS = re.compile(r"\d+\.\d{2,}")
 _REPEATED = re.compile(r"(L-?[\d.]+,-?[\d.]+)(?:\1)+")
+_POLYGON = re.compile(r"(?:[MLZ][-\d.,]*)+")
+_COMMAND = re.compile(r"([MLZ])([-\d.]*),?([-\d.]*)")
+
+
+def _tenths(value: int) -> str:
+    """A length in tenths of a pixel, written as short as SVG allows: 12, 1.5, -.5."""
+    text = str(value // 10) if value % 10 == 0 else f"{value / 10:.1f}"
+    return text.replace("0.", ".", 1) if text.lstrip("-").startswith("0.") else text
+
+
+def _relative(d: str) -> str:
+    """An outline of straight lines (M, L and Z only, absolute, as Vega writes them), with
+    each point written as its step from the one before ("l3,-1 2,0"): the same points to
+    the tenth of a pixel, in about half the characters. Anything else is left as it is."""
+    if not _POLYGON.fullmatch(d):
+        return d
+    out, x, y, previous = [], 0, 0, ""
+    for command, xs, ys in _COMMAND.findall(d):
+        if command == "Z":
+            out.append("Z")
+            previous = "Z"
+            continue
+        nx, ny = round(float(xs) * 10), round(float(ys) * 10)
+        if command == "M":
+            out.append(f"M{_tenths(nx)},{_tenths(ny)}")
+            previous = "M"
+        else:
+            step = f"{_tenths(nx - x)},{_tenths(ny - y)}"
+            out.append(("l" if previous != "l" else (" " if not step.startswith("-") else "")) + step)
+            previous = "l"
+        x, y = nx, ny
+    return "".join(out)
 
 
 def _path(d: str) -> str:
     """Path coordinates to a tenth of a pixel (Vega writes thousandths); long outlines (a
-    map's countries) to whole pixels, dropping repeated points. Invisible on screen and in
-    print; a map's drawing shrinks by about two fifths."""
-    if len(d) > 500:
-        return _REPEATED.sub(r"\1", re.sub(r"\d+\.\d+", lambda n: str(round(float(n.group(0)))), d))
-    return _DECIMALS.sub(lambda n: f"{float(n.group(0)):.1f}", d)
+    map's countries) to whole pixels, dropping repeated points; outlines of straight lines
+    as steps from point to point. Invisible on screen and in print; a map's drawing shrinks
+    by about three quarters."""
+    body = d
+    if len(body) > 500:
+        body = _REPEATED.sub(r"\1", re.sub(r"\d+\.\d+", lambda n: str(round(float(n.group(0)))), body))
+    else:
+        body = _DECIMALS.sub(lambda n: f"{float(n.group(0)):.1f}", body)
+    return _relative(body)
+
+
+# Vega labels every mark for screen readers (a map: one "State: null; Lists: null" per
+# country). The drawing as a whole is one image (role="img", named by its label, described
+# beside it), whose parts assistive technology does not read: the marks' labels only
+# weigh on the page. So do transforms that move nothing.
+_MARK_ARIA = re.compile(r'\s(?:aria-label|aria-roledescription|role)="[^"]*"|\stransform="translate\(0,0\)"')
 
 
 def svg(spec: dict[str, Any], prefix: str, label: str = "") -> str:
@@ -185,7 +228,8 @@ def svg(spec: dict[str, Any], prefix: str, label: str = "") -> str:
     import vl_convert
 
     drawing = vl_convert.vegalite_to_svg(spec, vl_version=_vl_version()).replace("\n", " ")
-    drawing = re.sub(r'\sd="[^"]*"', lambda m: _path(m.group(0)), drawing)
+    drawing = re.sub(r'(\sd=")([^"]*)"', lambda m: f'{m.group(1)}{_path(m.group(2))}"', drawing)
+    drawing = _MARK_ARIA.sub("", drawing)
     ids = set(re.findall(r'\sid="([^"]+)"', drawing))
     for old in sorted(ids, key=len, reverse=True):
         new = f"{prefix}-{old}"
