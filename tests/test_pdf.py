@@ -130,3 +130,261 @@ def test_no_solution_in_student_pdfs_and_solutions_in_the_seminar_kit(number, ke
     _, instructor = read(kit)
     assert any(squash(e)[:80] in instructor for e in explanations(key)), "the seminar kit has no solutions"
     assert "seminar" in instructor
+
+
+# --- Contents with page numbers -------------------------------------------------------
+
+def slug(doc: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", doc.lower()).strip("-")
+
+
+def docs_of(path: Path) -> list[str]:
+    """The documents a student PDF holds, as scripts/pdf.py composes them."""
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text("utf-8"))
+    if path.name == "governing-migration.pdf":
+        return [toc["root"]] + [f for part in toc["parts"] for ch in part["chapters"]
+                                for f in [ch["file"], *[s["file"] for s in ch.get("sections", [])]]]
+    number = int(path.name.split("-")[0])
+    return CHAPTERS[number - 1][2] + [d for d in ("glossary", "bibliography") if (SITE / f"{d}.html").is_file()]
+
+
+def placed_text(page) -> list[tuple[str, float, float]]:
+    """The page's text pieces with their positions (user space)."""
+    pieces = []
+
+    def visit(text, cm, tm, font, size):
+        if text.strip():
+            x = cm[0] * tm[4] + cm[2] * tm[5] + cm[4]
+            y = cm[1] * tm[4] + cm[3] * tm[5] + cm[5]
+            pieces.append((text.strip(), x, y))
+
+    page.extract_text(visitor_text=visit)
+    return pieces
+
+
+def contents_entries(reader) -> list[tuple[str, str]]:
+    """(destination, page number printed in its row) for each link of the contents pages."""
+    entries, named = [], reader.named_destinations
+    first = min(reader.get_destination_page_number(d) for n, d in named.items() if str(n).startswith("/doc-"))
+    for page in reader.pages[1:first]:   # after the title page, before the first document
+        links = [a.get_object() for a in page.get("/Annots") or []]
+        links = [a for a in links if str(a.get("/Dest", "")).startswith("/doc-")]
+        if not links:
+            continue
+        pieces = placed_text(page)
+        for link in sorted(links, key=lambda a: -float(a["/Rect"][1])):
+            x0, y0, x1, y1 = (float(v) for v in link["/Rect"])
+            inside = [(x, t) for t, x, y in pieces if x0 - 1 <= x <= x1 + 1 and y0 - 1 <= y <= y1 + 1]
+            numbers = [t for x, t in sorted(inside) if re.fullmatch(r"\d+", t)]
+            entries.append((str(link["/Dest"]), numbers[-1] if numbers else ""))
+    return entries
+
+
+@pytest.mark.parametrize("path", [PDF / "student" / "governing-migration.pdf"]
+                         + [chapter_pdf(n, k) for n, k, _ in CHAPTERS], ids=lambda p: p.name)
+def test_contents_page_numbers_are_the_pages_the_documents_begin_on(path):
+    reader = pypdf.PdfReader(str(path))
+    named = reader.named_destinations
+    entries = contents_entries(reader)
+    docs = docs_of(path)
+    assert [dest for dest, _ in entries] == [f"/doc-{slug(d)}" for d in docs], "contents and documents differ"
+    for doc, (dest, printed) in zip(docs, entries):
+        target = reader.get_destination_page_number(named[dest]) + 1   # the footer's number
+        assert printed == str(target), f"{doc}: contents say page {printed!r}, the link goes to {target}"
+        text = squash(reader.pages[target - 1].extract_text())
+        head = squash(title(doc))
+        # the page begins with the title (after at most a few labels pypdf reads first,
+        # e.g. the bibliography's "[1][2]...")
+        assert head in text[:len(head) + 80], f"{doc}: page {target} does not begin with its title"
+        assert f"{target}/{len(reader.pages)}" in text.replace("\u2009", ""), f"{doc}: footer of page {target}"
+
+
+# --- Charts: alternative text and drawing ----------------------------------------------
+
+PAINT = {"S", "s", "f", "F", "f*", "B", "B*", "b", "b*", "sh"}
+
+
+def figures(reader) -> list[dict]:
+    """The tagged PDF's Figure structure elements."""
+    found, seen = [], set()
+
+    def walk(node):
+        if hasattr(node, "idnum"):
+            if node.idnum in seen:
+                return
+            seen.add(node.idnum)
+        node = node.get_object() if hasattr(node, "get_object") else node
+        if not isinstance(node, dict):
+            return
+        if node.get("/S") == "/Figure":
+            found.append(node)
+        kids = node.get("/K")
+        for kid in kids if isinstance(kids, list) else [kids] if kids is not None else []:
+            walk(kid)
+
+    walk(reader.trailer["/Root"]["/StructTreeRoot"])
+    return found
+
+
+def marked(operations, mcid: int) -> list:
+    """The operations inside the marked-content sequence with this MCID (BDC ... EMC)."""
+    inside, depth = [], 0
+    for operands, operator in operations:
+        if depth:
+            if operator in (b"BDC", b"BMC"):
+                depth += 1
+            elif operator == b"EMC":
+                depth -= 1
+                if not depth:
+                    return inside
+            inside.append((operands, operator))
+        elif operator == b"BDC" and isinstance(operands[1], dict) and operands[1].get("/MCID") == mcid:
+            depth = 1
+    return inside
+
+
+def paints(operations, resources, depth: int = 0) -> int:
+    """Path-painting operators and images among these operations, forms included."""
+    count = 0
+    for operands, operator in operations:
+        op = operator.decode()
+        if op in PAINT:
+            count += 1
+        elif op == "Do":
+            xobject = resources["/XObject"][operands[0]].get_object()
+            if xobject.get("/Subtype") == "/Image":
+                count += 1
+            elif depth < 8:
+                form = pypdf.generic.ContentStream(xobject, xobject.pdf)
+                count += paints(form.operations, xobject.get("/Resources") or resources, depth + 1)
+    return count
+
+
+def figure_drawing(reader, figure: dict) -> int:
+    """How many painting operators a Figure's marked content holds (on its page or in the
+    form XObjects its marked-content references name)."""
+    count = 0
+    kids = figure.get("/K")
+    for kid in kids if isinstance(kids, list) else [kids]:
+        kid = kid.get_object() if hasattr(kid, "get_object") else kid
+        if isinstance(kid, int):
+            page = reader.pages[reader.get_page_number(figure["/Pg"].get_object())]
+            ops = pypdf.generic.ContentStream(page.get_contents(), reader).operations
+            count += paints(marked(ops, kid), page.get("/Resources") or {})
+        elif isinstance(kid, dict) and kid.get("/Type") == "/MCR":
+            stream = kid.get("/Stm")
+            if stream is not None:
+                owner = content = stream.get_object()
+            else:
+                owner = reader.pages[reader.get_page_number((kid.get("/Pg") or figure["/Pg"]).get_object())]
+                content = owner.get_contents()
+            ops = pypdf.generic.ContentStream(content, reader).operations
+            count += paints(marked(ops, kid["/MCID"]), owner.get("/Resources") or {})
+        elif isinstance(kid, dict) and "/S" in kid:
+            count += figure_drawing(reader, {**kid, "/Pg": kid.get("/Pg") or figure.get("/Pg")})
+    return count
+
+
+def chart_descriptions(doc: str) -> list[str]:
+    html = (SITE / f"{doc}.html").read_text("utf-8")
+    found = re.findall(r'<details class="gm-chart-description"[^>]*><summary>.*?</summary><div>(.*?)</div></details>',
+                       html, re.S)
+    return [" ".join(__import__("html").unescape(re.sub(r"<[^>]+>", "", d)).split()) for d in found]
+
+
+@pytest.mark.parametrize("number,key,docs", CHAPTERS, ids=[c[1] for c in CHAPTERS])
+def test_chart_descriptions_are_the_figures_alternative_text_and_figures_are_drawn(number, key, docs):
+    reader = pypdf.PdfReader(str(chapter_pdf(number, key)))
+    alts = {}
+    for figure in figures(reader):
+        if figure.get("/Alt"):
+            alts.setdefault(squash(str(figure["/Alt"])), []).append(figure)
+    descriptions = [d for doc in docs for d in chart_descriptions(doc)]
+    assert descriptions, "no charts found in the chapter's pages"
+    for description in descriptions:
+        found = alts.get(squash(description))
+        assert found, f"no Figure with the description as /Alt: {description[:80]}"
+        assert all(figure_drawing(reader, f) > 0 for f in found), f"a blank figure: {description[:80]}"
+    for alt, found in alts.items():   # every figure with alternative text is drawn
+        assert all(figure_drawing(reader, f) > 0 for f in found), f"a blank figure: {alt[:80]}"
+
+
+def synthetic_figures(contents: list[bytes]):
+    """A PDF of one page whose marked-content sequences (MCID 0, 1, ...) are Figures."""
+    import io
+
+    from pypdf.generic import (ArrayObject, DecodedStreamObject, DictionaryObject, NameObject,
+                               NumberObject, TextStringObject)
+
+    writer = pypdf.PdfWriter()
+    page = writer.add_blank_page(100, 100)
+    stream = DecodedStreamObject()
+    stream.set_data(b"\n".join(b"/Figure <</MCID %d>> BDC %s EMC" % (i, c) for i, c in enumerate(contents)))
+    page[NameObject("/Contents")] = writer._add_object(stream)
+    elements = ArrayObject()
+    for i in range(len(contents)):
+        elements.append(writer._add_object(DictionaryObject({
+            NameObject("/Type"): NameObject("/StructElem"), NameObject("/S"): NameObject("/Figure"),
+            NameObject("/Pg"): page.indirect_reference, NameObject("/K"): NumberObject(i),
+            NameObject("/Alt"): TextStringObject(f"figure {i}")})))
+    root = DictionaryObject({NameObject("/Type"): NameObject("/StructTreeRoot"), NameObject("/K"): elements})
+    writer._root_object[NameObject("/StructTreeRoot")] = writer._add_object(root)
+    out = io.BytesIO()
+    writer.write(out)
+    return pypdf.PdfReader(io.BytesIO(out.getvalue()))
+
+
+def test_the_blank_figure_check_tells_a_blank_figure_from_a_drawn_one():
+    reader = synthetic_figures([b"BT /F1 9 Tf (only text) Tj ET", b"0 0 10 10 re f", b"q Q"])
+    assert [figure_drawing(reader, f) for f in figures(reader)] == [0, 1, 0]
+
+
+# --- Numbered tables --------------------------------------------------------------------
+
+def tables(doc: str) -> int:
+    """How many tables (not counting tables inside tables) a built page's article holds."""
+    html = (SITE / f"{doc}.html").read_text("utf-8")
+    article = html.split('<article class="bd-article"', 1)[-1].split("</article>", 1)[0]
+    count = depth = 0
+    for tag in re.findall(r"<(/?)table\b", article):
+        if tag:
+            depth -= 1
+        else:
+            count += depth == 0
+            depth += 1
+    return count
+
+
+@pytest.mark.parametrize("number,key,docs", CHAPTERS, ids=[c[1] for c in CHAPTERS])
+def test_every_table_is_numbered_and_labelled_per_chapter(number, key, docs):
+    reader = pypdf.PdfReader(str(chapter_pdf(number, key)))
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    labels = re.findall(r"^Table (\d+|A)\.(\d+)\. ", text, re.M)
+    chapter = sum(tables(doc) for doc in docs)
+    back = sum(tables(doc) for doc in ("glossary", "bibliography") if (SITE / f"{doc}.html").is_file())
+    assert chapter, "no tables in the chapter's pages"
+    # every table printed with its label, in order, numbered 1, 2, ... within the chapter
+    assert labels == [(str(number), str(i)) for i in range(1, chapter + 1)] + [("A", str(i)) for i in range(1, back + 1)]
+    tagged = [f for f in _elements(reader, "/Table")]
+    assert len(tagged) == chapter + back
+    assert all(any(k.get_object().get("/S") == "/Caption" for k in _kids(t)) for t in tagged), "a table without a caption"
+
+
+def _kids(node) -> list:
+    kids = node.get("/K")
+    return [k for k in (kids if isinstance(kids, list) else [kids]) if hasattr(k, "get_object")
+            and isinstance(k.get_object(), dict) and "/S" in k.get_object()]
+
+
+def _elements(reader, kind: str) -> list:
+    found = []
+
+    def walk(node):
+        node = node.get_object()
+        if node.get("/S") == kind:
+            found.append(node)
+        for kid in _kids(node):
+            walk(kid)
+
+    walk(reader.trailer["/Root"]["/StructTreeRoot"])
+    return found
