@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import ROOT, SITE
+from conftest import INSTRUCTOR_SITE, ROOT, SITE
 
 pypdf = pytest.importorskip("pypdf")
 PDF = Path(os.environ.get("GOVMIG_PDF") or ROOT / "_build" / "pdf")
@@ -43,9 +43,9 @@ def read(path: Path):
     return reader, squash(" ".join(page.extract_text() or "" for page in reader.pages))
 
 
-def title(doc: str) -> str:
+def title(doc: str, site: Path = SITE) -> str:
     """A page's title as the built HTML states it (its first h1, without the number)."""
-    html = (SITE / f"{doc}.html").read_text("utf-8")
+    html = (site / f"{doc}.html").read_text("utf-8")
     h1 = re.search(r"<h1>(.*?)</h1>", html, re.S).group(1)
     h1 = re.sub(r'<span class="section-number">[^<]*</span>|<a class="headerlink".*?</a>|<[^>]+>', "", h1)
     return __import__("html").unescape(h1)
@@ -138,14 +138,19 @@ def slug(doc: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", doc.lower()).strip("-")
 
 
-def docs_of(path: Path) -> list[str]:
-    """The documents a student PDF holds, as scripts/pdf.py composes them."""
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text("utf-8"))
-    if path.name == "governing-migration.pdf":
+def docs_of(path: Path) -> tuple[list[str], Path]:
+    """The documents a PDF holds, as scripts/pdf.py composes them, and the site they come from."""
+    site = INSTRUCTOR_SITE if path.parent.name == "instructor" else SITE
+    toc = yaml.safe_load((ROOT / ("_toc-instructor.yml" if site == INSTRUCTOR_SITE else "_toc.yml")).read_text("utf-8"))
+    if path.name.startswith("governing-migration"):
         return [toc["root"]] + [f for part in toc["parts"] for ch in part["chapters"]
-                                for f in [ch["file"], *[s["file"] for s in ch.get("sections", [])]]]
+                                for f in [ch["file"], *[s["file"] for s in ch.get("sections", [])]]], site
     number = int(path.name.split("-")[0])
-    return CHAPTERS[number - 1][2] + [d for d in ("glossary", "bibliography") if (SITE / f"{d}.html").is_file()]
+    key = CHAPTERS[number - 1][1]
+    if site == INSTRUCTOR_SITE:   # a seminar kit
+        kit = [f"instructor/{key}-seminar-plan", f"instructor/{key}-exercise-notes", f"chapters/{key}/{key}-exercises"]
+        return [d for d in kit if (site / f"{d}.html").is_file()], site
+    return CHAPTERS[number - 1][2] + [d for d in ("glossary", "bibliography") if (site / f"{d}.html").is_file()], site
 
 
 def placed_text(page) -> list[tuple[str, float, float]]:
@@ -180,19 +185,18 @@ def contents_entries(reader) -> list[tuple[str, str]]:
     return entries
 
 
-@pytest.mark.parametrize("path", [PDF / "student" / "governing-migration.pdf"]
-                         + [chapter_pdf(n, k) for n, k, _ in CHAPTERS], ids=lambda p: p.name)
+@pytest.mark.parametrize("path", all_pdfs(), ids=lambda p: p.relative_to(PDF).as_posix())
 def test_contents_page_numbers_are_the_pages_the_documents_begin_on(path):
     reader = pypdf.PdfReader(str(path))
     named = reader.named_destinations
     entries = contents_entries(reader)
-    docs = docs_of(path)
+    docs, site = docs_of(path)
     assert [dest for dest, _ in entries] == [f"/doc-{slug(d)}" for d in docs], "contents and documents differ"
     for doc, (dest, printed) in zip(docs, entries):
         target = reader.get_destination_page_number(named[dest]) + 1   # the footer's number
         assert printed == str(target), f"{doc}: contents say page {printed!r}, the link goes to {target}"
         text = squash(reader.pages[target - 1].extract_text())
-        head = squash(title(doc))
+        head = squash(title(doc, site))
         # the page begins with the title (after at most a few labels pypdf reads first,
         # e.g. the bibliography's "[1][2]...")
         assert head in text[:len(head) + 80], f"{doc}: page {target} does not begin with its title"
