@@ -150,6 +150,8 @@ def _on_page(app: Sphinx, pagename: str, templatename: str, context: dict, doctr
     if "data-gm-chart=" in body:
         app.add_js_file(CHART_JS, priority=150, loading_method="defer")
         body = context["body"] = _externalise_specs(app, context, body)
+    if "gm-chart-narrow" in body:
+        body = context["body"] = _externalise_phone_drawings(app, context, body)
     if "gm-exercise" in body or "gm-export" in body:
         messages = resources.files("govmig.exercises").joinpath("messages.json").read_text("utf-8")
         app.add_js_file(None, body=f"window.GOVMIG_MESSAGES = {json.dumps(json.loads(messages))};", priority=150)
@@ -186,6 +188,38 @@ def _externalise_specs(app: Sphinx, context: dict, body: str) -> str:
                 f'data-gm-src="{escape(src, quote=True)}"></script>')
 
     return CHART_SPEC.sub(move, body)
+
+
+PHONE_DRAWING = re.compile(r'<div class="gm-chart-svg gm-chart-narrow">(<svg\b[^>]*>.*?</svg>)</div>', re.S)
+SVG_SIZE = re.compile(r'<svg\b[^>]*?\swidth="(\d+(?:\.\d+)?)"[^>]*?\sheight="(\d+(?:\.\d+)?)"')
+SVG_LABEL = re.compile(r'<svg\b[^>]*?\saria-label="([^"]*)"')
+
+
+def _externalise_phone_drawings(app: Sphinx, context: dict, body: str) -> str:
+    """A chart too wide for a phone is drawn twice, for phones and for wider screens, and
+    the page carried both. The phone drawing becomes a file of its own under
+    _static/chart-svg/ (named by its content), shown by a lazy <img>: a phone loads the
+    drawing it shows and nothing else, a laptop never loads it, and the page is about half
+    as heavy. The wide drawing stays in the page (it is also what prints)."""
+    folder = Path(app.outdir) / "_static" / "chart-svg"
+
+    def move(m: re.Match) -> str:
+        drawing = m.group(1)
+        size, label = SVG_SIZE.match(drawing), SVG_LABEL.match(drawing)
+        if size is None:
+            return m.group(0)
+        key = hashlib.sha256(drawing.encode("utf-8")).hexdigest()[:16]
+        path = folder / f"{key}.svg"
+        if not path.is_file():
+            folder.mkdir(parents=True, exist_ok=True)
+            path.write_text('<?xml version="1.0" encoding="utf-8"?>\n' + drawing + "\n", "utf-8")
+        src = context["pathto"](f"_static/chart-svg/{key}.svg", 1)
+        width, height = (round(float(v)) for v in size.groups())
+        return (f'<div class="gm-chart-svg gm-chart-narrow"><img src="{escape(src, quote=True)}" '
+                f'alt="{label.group(1) if label else "Chart"}" width="{width}" height="{height}" '
+                f'loading="lazy" decoding="async"></div>')
+
+    return PHONE_DRAWING.sub(move, body)
 
 
 SUMMARY_P = re.compile(r'<p class="(collapsed|expanded) admonition-title">(.*?)</p>')
