@@ -127,8 +127,12 @@ def _at_width(spec: dict[str, Any], width: int) -> dict[str, Any]:
 
 
 def _narrowed(spec: dict[str, Any], view_width: int) -> dict[str, Any]:
-    """Views (alone or stacked) set wider than `view_width` are drawn at that width."""
+    """Views (alone or stacked) set wider than `view_width` are drawn at that width; a
+    map's view keeps its shape (the projection fills the narrower view, instead of a small
+    world floating in the height it had at full width)."""
     if isinstance(spec.get("width"), (int, float)) and spec["width"] > view_width:
+        if "projection" in spec and isinstance(spec.get("height"), (int, float)):
+            return {**spec, "width": view_width, "height": round(spec["height"] * view_width / spec["width"])}
         return {**spec, "width": view_width}
     if isinstance(spec.get("vconcat"), list):
         return {**spec, "vconcat": [_narrowed(view, view_width) for view in spec["vconcat"]]}

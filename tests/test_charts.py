@@ -220,3 +220,11 @@ def test_the_drawing_is_one_named_image_without_per_mark_labels(monkeypatch):
         assert not re.search(r'\s(aria-label|aria-roledescription|role)=', inner)
         assert 'transform="translate(0,0)"' not in inner
         assert "<rect" in inner or "<path" in inner
+
+
+def test_a_narrowed_map_keeps_its_shape():
+    world = {"projection": {"type": "equalEarth"}, "width": 560, "height": 300, "mark": "geoshape"}
+    bars = {"width": 560, "height": 200, "mark": "bar"}
+    narrowed = charts._narrowed({"vconcat": [world, bars]}, 280)
+    assert narrowed["vconcat"][0] == {**world, "width": 280, "height": 150}
+    assert narrowed["vconcat"][1] == {**bars, "width": 280}, "other views keep their height"
