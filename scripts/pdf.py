@@ -132,25 +132,46 @@ def serve(site: Path):
 
 
 def chapter_of(rel: str, numbers: dict[str, int]) -> str:
-    """The chapter a page's tables are numbered in: its chapter's number for a chapter's page
-    or seminar material (instructor/<key>-...), "A" for the front and back matter."""
+    """What a page's tables are numbered in: its chapter's number for a chapter's page, "I"
+    for the instructors' part, "A" for the front and back matter."""
     parts = rel.split("/")
     if parts[0] == "chapters" and parts[1] in numbers:
         return str(numbers[parts[1]])
-    if parts[0] == "instructor" and parts[-1].split("-")[0] in numbers:
-        return str(numbers[parts[-1].split("-")[0]])
-    return "A"
+    return "I" if parts[0] == "instructor" else "A"
 
 
-def compose(browser, base: str, pages: list[str], title: str, subtitle: str, numbers: dict[str, int]) -> str:
+def count_tables(page: str) -> int:
+    """Tables (not counting tables inside tables) in a built page's article."""
+    article = page.split('<article class="bd-article"', 1)[-1].split("</article>", 1)[0]
+    count = depth = 0
+    for closing in re.findall(r"<(/?)table\b", article):
+        count += not closing and depth == 0
+        depth += -1 if closing else 1
+    return count
+
+
+def table_numbering(site: Path, book: dict) -> dict[str, tuple[str, int]]:
+    """Each page's table label ("3", "I", "A") and how many tables with that label come before
+    the page in the edition's order, so a table has the same number in every PDF of an edition."""
+    numbers = {key: number for number, key, _ in book["chapters"]}
+    counts, numbering = {}, {}
+    for rel in [f"{book['root']}.html"] + [f"{f}.html" for files in book["parts"].values() for f in files]:
+        label = chapter_of(rel, numbers)
+        numbering[rel] = (label, counts.get(label, 0))
+        counts[label] = counts.get(label, 0) + count_tables((site / rel).read_text("utf-8"))
+    return numbering
+
+
+def compose(browser, base: str, pages: list[str], title: str, subtitle: str, numbering: dict) -> str:
     """One print document from the built pages' articles."""
-    parts, styles, tables = [], [], {}
+    parts, styles = [], []
     page = browser.new_page()
     for rel in pages:
         page.goto(f"{base}/{rel}", wait_until="load")
-        chapter = chapter_of(rel, numbers)
-        got = page.evaluate(EXTRACT, {"prefix": slug(rel), "chapter": chapter, "tables": tables.get(chapter, 0)})
-        tables[chapter] = got["tables"]
+        label, before = numbering[rel]
+        got = page.evaluate(EXTRACT, {"prefix": slug(rel), "chapter": label, "tables": before})
+        if got["tables"] - before != count_tables(page.content()):
+            raise SystemExit(f"{rel}: {got['tables'] - before} tables numbered, {count_tables(page.content())} in the page")
         styles += [s for s in got["styles"] if s not in styles]
         parts.append((rel, got["html"]))
     page.close()
@@ -254,15 +275,15 @@ def render(browser, base: str, document: str, out: Path, running: str) -> None:
 
 def student(browser, site: Path, out: Path) -> None:
     book = toc(ROOT / "_toc.yml")
-    numbers = {key: number for number, key, _ in book["chapters"]}
+    numbering = table_numbering(site, book)
     httpd, base = serve(site)
     try:
         for number, key, files in book["chapters"]:   # with the glossary and bibliography its links lead to
             pages = [f"{f}.html" for f in files] + [p for p in ("glossary.html", "bibliography.html") if (site / p).is_file()]
-            render(browser, base, compose(browser, base, pages, f"Chapter {number}", "Student edition", numbers),
+            render(browser, base, compose(browser, base, pages, f"Chapter {number}", "Student edition", numbering),
                    out / "student" / f"{number}-{key}.pdf", f"Governing Migration · Chapter {number}")
         everything = [f"{book['root']}.html"] + [f"{f}.html" for files in book["parts"].values() for f in files]
-        render(browser, base, compose(browser, base, everything, "The whole book", "Student edition", numbers),
+        render(browser, base, compose(browser, base, everything, "The whole book", "Student edition", numbering),
                out / "student" / "governing-migration.pdf", "Governing Migration")
     finally:
         httpd.shutdown()
@@ -270,17 +291,17 @@ def student(browser, site: Path, out: Path) -> None:
 
 def instructor(browser, site: Path, out: Path) -> None:
     book = toc(ROOT / "_toc-instructor.yml")
-    numbers = {key: number for number, key, _ in book["chapters"]}
+    numbering = table_numbering(site, book)
     httpd, base = serve(site)
     try:
         for number, key, files in book["chapters"]:
             kit = [f"instructor/{key}-seminar-plan.html", f"instructor/{key}-exercise-notes.html",
                    f"chapters/{key}/{key}-exercises.html"]
             kit = [p for p in kit if (site / p).is_file()]
-            render(browser, base, compose(browser, base, kit, f"Chapter {number}: seminar kit", "Instructor edition", numbers),
+            render(browser, base, compose(browser, base, kit, f"Chapter {number}: seminar kit", "Instructor edition", numbering),
                    out / "instructor" / f"{number}-{key}-seminar-kit.pdf", f"Governing Migration · Seminar kit {number}")
         everything = [f"{book['root']}.html"] + [f"{f}.html" for files in book["parts"].values() for f in files]
-        render(browser, base, compose(browser, base, everything, "The whole book", "Instructor edition", numbers),
+        render(browser, base, compose(browser, base, everything, "The whole book", "Instructor edition", numbering),
                out / "instructor" / "governing-migration-instructor.pdf", "Governing Migration · Instructor edition")
     finally:
         httpd.shutdown()

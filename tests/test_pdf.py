@@ -359,19 +359,33 @@ def tables(doc: str) -> int:
     return count
 
 
+LABEL = re.compile(r"^(Table (\d+|[AI])\.(\d+)\. .*)$", re.M)
+
+
+@lru_cache(maxsize=None)
+def labels(path: Path) -> list[tuple[str, str, str]]:
+    """(first line of the caption, prefix, number) of each table label in a PDF's text."""
+    reader = pypdf.PdfReader(str(path))
+    return LABEL.findall("\n".join(page.extract_text() for page in reader.pages))
+
+
 @pytest.mark.parametrize("number,key,docs", CHAPTERS, ids=[c[1] for c in CHAPTERS])
 def test_every_table_is_numbered_and_labelled_per_chapter(number, key, docs):
     reader = pypdf.PdfReader(str(chapter_pdf(number, key)))
-    text = "\n".join(page.extract_text() for page in reader.pages)
-    labels = re.findall(r"^Table (\d+|A)\.(\d+)\. ", text, re.M)
+    found = labels(chapter_pdf(number, key))
     chapter = sum(tables(doc) for doc in docs)
     back = sum(tables(doc) for doc in ("glossary", "bibliography") if (SITE / f"{doc}.html").is_file())
     assert chapter, "no tables in the chapter's pages"
-    # every table printed with its label, in order, numbered 1, 2, ... within the chapter
-    assert labels == [(str(number), str(i)) for i in range(1, chapter + 1)] + [("A", str(i)) for i in range(1, back + 1)]
-    tagged = [f for f in _elements(reader, "/Table")]
+    # every table of the chapter printed with its label, in order: Table N.1, N.2, ...
+    assert [(p, n) for _, p, n in found if p == str(number)] == [(str(number), str(i)) for i in range(1, chapter + 1)]
+    others = [int(n) for _, p, n in found if p != str(number)]   # the back matter's ("A"): in order
+    assert len(others) == back and others == sorted(others) and len(set(others)) == back
+    tagged = _elements(reader, "/Table")
     assert len(tagged) == chapter + back
     assert all(any(k.get_object().get("/S") == "/Caption" for k in _kids(t)) for t in tagged), "a table without a caption"
+    # a table has the same number and caption in the whole book
+    book = {squash(line) for line, _, _ in labels(PDF / "student" / "governing-migration.pdf")}
+    assert [line for line, p, _ in found if p == str(number) and squash(line) not in book] == []
 
 
 def _kids(node) -> list:
