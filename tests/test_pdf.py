@@ -247,7 +247,7 @@ def marked(operations, mcid: int) -> list:
     return inside
 
 
-def paints(operations, resources, depth: int = 0) -> int:
+def paints(reader, operations, resources, depth: int = 0) -> int:
     """Path-painting operators and images among these operations, forms included."""
     count = 0
     for operands, operator in operations:
@@ -259,8 +259,8 @@ def paints(operations, resources, depth: int = 0) -> int:
             if xobject.get("/Subtype") == "/Image":
                 count += 1
             elif depth < 8:
-                form = pypdf.generic.ContentStream(xobject, xobject.pdf)
-                count += paints(form.operations, xobject.get("/Resources") or resources, depth + 1)
+                form = pypdf.generic.ContentStream(xobject, reader)
+                count += paints(reader, form.operations, xobject.get("/Resources") or resources, depth + 1)
     return count
 
 
@@ -274,7 +274,7 @@ def figure_drawing(reader, figure: dict) -> int:
         if isinstance(kid, int):
             page = reader.pages[reader.get_page_number(figure["/Pg"].get_object())]
             ops = pypdf.generic.ContentStream(page.get_contents(), reader).operations
-            count += paints(marked(ops, kid), page.get("/Resources") or {})
+            count += paints(reader, marked(ops, kid), page.get("/Resources") or {})
         elif isinstance(kid, dict) and kid.get("/Type") == "/MCR":
             stream = kid.get("/Stm")
             if stream is not None:
@@ -283,7 +283,7 @@ def figure_drawing(reader, figure: dict) -> int:
                 owner = reader.pages[reader.get_page_number((kid.get("/Pg") or figure["/Pg"]).get_object())]
                 content = owner.get_contents()
             ops = pypdf.generic.ContentStream(content, reader).operations
-            count += paints(marked(ops, kid["/MCID"]), owner.get("/Resources") or {})
+            count += paints(reader, marked(ops, kid["/MCID"]), owner.get("/Resources") or {})
         elif isinstance(kid, dict) and "/S" in kid:
             count += figure_drawing(reader, {**kid, "/Pg": kid.get("/Pg") or figure.get("/Pg")})
     return count
@@ -313,34 +313,57 @@ def test_chart_descriptions_are_the_figures_alternative_text_and_figures_are_dra
         assert all(figure_drawing(reader, f) > 0 for f in found), f"a blank figure: {alt[:80]}"
 
 
-def synthetic_figures(contents: list[bytes]):
-    """A PDF of one page whose marked-content sequences (MCID 0, 1, ...) are Figures."""
+def synthetic_figures(contents: list[bytes], forms: list[bytes] = ()):
+    """A PDF of one page whose marked-content sequences (MCID 0, 1, ...) are Figures, plus one
+    Figure per form XObject in `forms`, referring to the form's MCID 0 by a marked-content
+    reference (as Chromium writes its SVG drawings); the page shows each form (/Fm<i> Do)
+    outside any marked content."""
     import io
 
     from pypdf.generic import (ArrayObject, DecodedStreamObject, DictionaryObject, NameObject,
                                NumberObject, TextStringObject)
 
+    def name(text):
+        return NameObject(text)
+
     writer = pypdf.PdfWriter()
     page = writer.add_blank_page(100, 100)
+    xobjects, elements = DictionaryObject(), ArrayObject()
+    for i, form in enumerate(forms):
+        stream = DecodedStreamObject()
+        stream.set_data(b"/Figure <</MCID 0>> BDC %s EMC" % form)
+        stream.update({name("/Type"): name("/XObject"), name("/Subtype"): name("/Form"),
+                       name("/BBox"): ArrayObject([NumberObject(0), NumberObject(0), NumberObject(100), NumberObject(100)])})
+        xobjects[name(f"/Fm{i}")] = writer._add_object(stream)
     stream = DecodedStreamObject()
-    stream.set_data(b"\n".join(b"/Figure <</MCID %d>> BDC %s EMC" % (i, c) for i, c in enumerate(contents)))
-    page[NameObject("/Contents")] = writer._add_object(stream)
-    elements = ArrayObject()
+    stream.set_data(b"\n".join([b"/Figure <</MCID %d>> BDC %s EMC" % (i, c) for i, c in enumerate(contents)]
+                               + [b"/Fm%d Do" % i for i in range(len(forms))]))
+    page[name("/Contents")] = writer._add_object(stream)
+    page[name("/Resources")] = DictionaryObject({name("/XObject"): xobjects})
+
+    def figure(k):
+        return writer._add_object(DictionaryObject({
+            name("/Type"): name("/StructElem"), name("/S"): name("/Figure"),
+            name("/Pg"): page.indirect_reference, name("/K"): k, name("/Alt"): TextStringObject("a figure")}))
+
     for i in range(len(contents)):
-        elements.append(writer._add_object(DictionaryObject({
-            NameObject("/Type"): NameObject("/StructElem"), NameObject("/S"): NameObject("/Figure"),
-            NameObject("/Pg"): page.indirect_reference, NameObject("/K"): NumberObject(i),
-            NameObject("/Alt"): TextStringObject(f"figure {i}")})))
-    root = DictionaryObject({NameObject("/Type"): NameObject("/StructTreeRoot"), NameObject("/K"): elements})
-    writer._root_object[NameObject("/StructTreeRoot")] = writer._add_object(root)
+        elements.append(figure(NumberObject(i)))
+    for i in range(len(forms)):
+        elements.append(figure(ArrayObject([DictionaryObject({
+            name("/Type"): name("/MCR"), name("/Stm"): xobjects[f"/Fm{i}"], name("/MCID"): NumberObject(0)})])))
+    root = DictionaryObject({name("/Type"): name("/StructTreeRoot"), name("/K"): elements})
+    writer._root_object[name("/StructTreeRoot")] = writer._add_object(root)
     out = io.BytesIO()
     writer.write(out)
     return pypdf.PdfReader(io.BytesIO(out.getvalue()))
 
 
 def test_the_blank_figure_check_tells_a_blank_figure_from_a_drawn_one():
-    reader = synthetic_figures([b"BT /F1 9 Tf (only text) Tj ET", b"0 0 10 10 re f", b"q Q"])
-    assert [figure_drawing(reader, f) for f in figures(reader)] == [0, 1, 0]
+    reader = synthetic_figures([b"BT /F1 9 Tf (only text) Tj ET", b"0 0 10 10 re f", b"q Q", b"/Fm1 Do"],
+                               forms=[b"q 1 0 0 RG Q", b"0 0 m 10 10 l S"])
+    # text only: blank; a filled rectangle: drawn; nothing: blank; a form that strokes a
+    # line: drawn; in forms (marked-content references), a blank and a drawn one
+    assert [figure_drawing(reader, f) for f in figures(reader)] == [0, 1, 0, 1, 0, 1]
 
 
 # --- Numbered tables --------------------------------------------------------------------
