@@ -17,6 +17,16 @@ the PDF), with the site's own style sheets and their print rules (govmig.css). C
 the inline SVG drawn at build time, so they print as vector graphics. Code cells, buttons
 and widgets are hidden in print. Nothing is downloaded: Chromium is Debian's, the fonts
 are the system's and the theme's.
+
+Book apparatus: the contents list gets page numbers in two printings (the first, with a
+fixed-width placeholder, says on which page each document's target landed, read from the
+PDF's named destinations; the second, of a freshly loaded page with the numbers filled in,
+must leave every link target where it was, else the script stops). A chart's text
+description becomes its drawn SVG's accessible name, which Chromium's tagger writes as the
+Figure's /Alt. Every table is numbered ("Table 3.2"; "I.n" on instructors' pages, "A.n" in
+front and back matter) with one number per edition across all its PDFs, and captioned with
+the book's own words: its caption if it has one, else the nearest heading above it and its
+header row.
 """
 
 from __future__ import annotations
