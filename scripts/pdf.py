@@ -60,6 +60,7 @@ EXTRACT = """({prefix, chapter, tables}) => {
       svg.setAttribute('role', 'img');
       svg.setAttribute('aria-label', words(description));
     });
+    chart.querySelectorAll('img').forEach(img => { img.alt = words(description); });   // a phone drawing, if shown
   });
   copy.querySelectorAll('[id]').forEach(e => { if (!e.closest('svg')) e.id = prefix + '--' + e.id; });
   copy.querySelectorAll('[aria-describedby], [aria-labelledby]').forEach(e => {
