@@ -404,10 +404,12 @@ def _execute_one(path: str, timeout: int, allow_errors: bool) -> tuple[str, Any,
 
 
 def _execute_in_parallel(app: Sphinx, env: Any, docnames: list[str]) -> None:
-    """Run the notebooks that have no cached outputs side by side, one per core, and put
-    the results in myst-nb's execution cache, which the build then reads as usual (a
-    notebook that fails here is left to myst-nb, which runs it again and reports it).
-    myst-nb alone runs them one after another; the book's build time is mostly this."""
+    """Start running the notebooks that have no cached outputs side by side, one per core,
+    in the order Sphinx will read them; Sphinx reads the other pages meanwhile, and waits
+    for a notebook only when it reaches it (`_collect_notebook`). Results go into myst-nb's
+    execution cache, which the build then reads as usual (a notebook that fails here is
+    left to myst-nb, which runs it again and reports it). myst-nb alone runs them one
+    after another, after nothing else; the book's build time is mostly this."""
     from concurrent.futures import ProcessPoolExecutor
 
     config = app.config
@@ -415,13 +417,12 @@ def _execute_in_parallel(app: Sphinx, env: Any, docnames: list[str]) -> None:
         return
     import nbformat
     from jupyter_cache import get_cache
-    from jupyter_cache.base import CacheBundleIn
 
     mystnb = getattr(env, "mystnb_config", None)   # myst-nb resolves the path at builder-inited
     cache = get_cache(getattr(mystnb, "execution_cache_path", None)
                       or Path(app.outdir).parent / ".jupyter_cache")
     todo = []
-    for doc in docnames:
+    for doc in sorted(docnames):   # Sphinx reads in this order
         path = Path(env.doc2path(doc))
         if path.suffix != ".ipynb" or any(path.match(p) for p in config.nb_execution_excludepatterns):
             continue
@@ -433,18 +434,48 @@ def _execute_in_parallel(app: Sphinx, env: Any, docnames: list[str]) -> None:
     if jobs < 2:
         return
     logger.info(f"[govmig] running {len(todo)} notebooks, {jobs} at a time")
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        futures = [pool.submit(_execute_one, path, config.nb_execution_timeout, config.nb_execution_allow_errors)
-                   for path in todo]
-        for future in futures:
-            try:
-                path, nb, seconds, error = future.result()
-            except Exception as exc:  # noqa: BLE001  myst-nb runs it again and reports
-                logger.info(f"[govmig] a notebook could not run in parallel: {exc}")
-                continue
-            if error is None:
-                cache.cache_notebook_bundle(CacheBundleIn(nb, path, data={"execution_seconds": seconds}),
-                                            check_validity=False, overwrite=True)
+    pool = ProcessPoolExecutor(max_workers=jobs)
+    app.govmig_running = {"cache": cache, "pool": pool, "futures": {
+        path: pool.submit(_execute_one, path, config.nb_execution_timeout, config.nb_execution_allow_errors)
+        for path in todo}}
+
+
+def _collect_notebook(app: Sphinx, docname: str, source: list[str]) -> None:
+    """Before Sphinx reads a notebook that is running side by side: wait for it and put
+    its outputs in myst-nb's cache (source-read)."""
+    running = getattr(app, "govmig_running", None)
+    if not running:
+        return
+    future = running["futures"].pop(str(Path(app.env.doc2path(docname))), None)
+    if future is not None:
+        _cache_result(running["cache"], future)
+    if not running["futures"]:
+        running["pool"].shutdown()
+        app.govmig_running = None
+
+
+def _cache_result(cache: Any, future: Any) -> None:
+    from jupyter_cache.base import CacheBundleIn
+
+    try:
+        path, nb, seconds, error = future.result()
+    except Exception as exc:  # noqa: BLE001  myst-nb runs it again and reports
+        logger.info(f"[govmig] a notebook could not run in parallel: {exc}")
+        return
+    if error is None:
+        cache.cache_notebook_bundle(CacheBundleIn(nb, path, data={"execution_seconds": seconds}),
+                                    check_validity=False, overwrite=True)
+
+
+def _stop_running(app: Sphinx, *args: Any) -> None:
+    """Notebooks Sphinx never read (a failed build): stop their workers (env-updated and
+    build-finished)."""
+    running = getattr(app, "govmig_running", None)
+    if running:
+        for future in running["futures"].values():
+            future.cancel()
+        running["pool"].shutdown(wait=True, cancel_futures=True)
+        app.govmig_running = None
 
 
 def _refresh_execution_cache(app: Sphinx, fingerprint: str) -> None:
@@ -599,6 +630,9 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("builder-inited", _wrap_section_numbering)
     app.connect("doctree-read", _hide_exercise_source)
     app.connect("env-before-read-docs", _execute_in_parallel)
+    app.connect("source-read", _collect_notebook)
+    app.connect("env-updated", _stop_running)
+    app.connect("build-finished", _stop_running)
     app.add_config_value("govmig_node_modules", "", "env")
     app.add_config_value("govmig_fingerprint", "", "env")   # re-read (and re-run) every page
     app.add_config_value("govmig_edition", "student", "env")
