@@ -13,6 +13,10 @@ What it does, all on this machine, in a scratch folder (never the book's own _bu
 4. Lighthouse 12 (npm, mobile, offline, CHROME_PATH=/usr/bin/chromium) on the book's
    landing page, a narrative page, the heaviest chart page and an exercise page, and on
    the template's pages, on both servers: performance, accessibility, best practices, SEO.
+5. What each file a first visit to the landing page and the heaviest chart page loads
+   weighs, and what it is for.
+6. The print edition (issue 20): the instructor edition built too, then scripts/pdf.py;
+   seconds and the size of each PDF.
 Writes benchmarks/latest.md and benchmarks/latest.json (issue 19's goals beside the figures).
 """
 
@@ -77,6 +81,20 @@ def build_book(work: Path) -> dict:
     return {"site": site, "clean_s": clean, "cached_s": cached, "pages": len(pages_of(site))}
 
 
+def build_pdfs(work: Path, student_site: Path) -> dict:
+    """The print edition (issue 20), not part of the default build: the instructor edition
+    built too, then both printed by scripts/pdf.py; seconds and file sizes."""
+    out = work / "instructor"
+    env = {**os.environ, "GOVMIG_EDITION": "instructor"}
+    run([str(JB), "build", str(ROOT), "-W", "-n", "--keep-going", "--toc", str(ROOT / "_toc-instructor.yml"),
+         "--path-output", str(out)], check=False, env=env, cwd=ROOT)
+    pdfs = work / "pdf"
+    seconds = run([sys.executable, str(ROOT / "scripts" / "pdf.py"), "--site", str(student_site),
+                   "--instructor-site", str(out / "_build" / "html"), "--out", str(pdfs)], cwd=ROOT)
+    files = {p.relative_to(pdfs).as_posix(): p.stat().st_size for p in sorted(pdfs.rglob("*.pdf"))}
+    return {"seconds": round(seconds, 1), "files": files}
+
+
 def handler_for(roots: dict[str, Path], use_gzip: bool):
     """/book/... and /template/... from their folders; gzip when asked and accepted."""
 
@@ -115,8 +133,36 @@ def serve(roots: dict[str, Path], use_gzip: bool):
     return httpd, f"http://127.0.0.1:{httpd.server_address[1]}"
 
 
-def page_bytes(base: str, roots: dict[str, Path]) -> dict[str, dict[str, int]]:
-    """Uncompressed bytes of every local file a first visit loads, per page."""
+# What each asset a first visit may load is for (issue 19: measure each asset you keep).
+ASSET_ROLES = [
+    ("pydata-sphinx-theme.css", "theme layout, Bootstrap and icon rules, trimmed to what the site uses (govmig.slim)"),
+    ("sphinx-book-theme.css", "book theme: sidebars, header buttons (trimmed)"),
+    ("basic.css", "Sphinx's base styles (trimmed)"),
+    ("mystnb.", "notebook cells and outputs (trimmed; notebook pages only)"),
+    ("pygments.css", "code colours (pages with code only)"),
+    ("copybutton", "copy buttons on code cells (pages with code only)"),
+    ("clipboard.min.js", "copy buttons on code cells (pages with code only)"),
+    ("govmig.css", "the book's own styles: charts, exercises, print"),
+    ("govmig-charts.js", "loads Vega when a reader asks for an interactive chart (chart pages only)"),
+    ("govmig-exercises.js", "exercises in the page, without Jupyter (exercise pages only)"),
+    ("bootstrap.js", "theme menus, dropdowns, tooltips (deferred)"),
+    ("pydata-sphinx-theme.js", "theme switch, search dialog, contents highlighting (deferred)"),
+    ("sphinx-book-theme.js", "sidebar toggles, full screen (deferred)"),
+    ("documentation_options.js", "Sphinx settings links and search use"),
+    ("fa-solid-900.woff2", "icons: the glyphs the site draws only (govmig.slim)"),
+    ("/chart-svg/", "a chart's phone drawing (phones only, lazy)"),
+    ("favicon.svg", "the tab icon"),
+    (".html", "the page itself"),
+]
+
+
+def asset_role(url: str) -> str:
+    return next((role for key, role in ASSET_ROLES if key in url), "")
+
+
+def page_bytes(base: str, roots: dict[str, Path], assets: dict | None = None) -> dict[str, dict[str, int]]:
+    """Uncompressed bytes of every local file a first visit loads, per page (and, in
+    `assets`, per file for each page)."""
     from playwright.sync_api import sync_playwright
 
     sizes: dict[str, dict[str, int]] = {}
@@ -131,11 +177,14 @@ def page_bytes(base: str, roots: dict[str, Path]) -> dict[str, dict[str, int]]:
                 loaded: set[str] = set()
                 page.on("requestfinished", lambda r: loaded.add(r.url.split("#")[0]))
                 page.goto(f"{base}/{name}/{rel}", wait_until="networkidle")
-                total = 0
+                total, files = 0, {}
                 for url in loaded:
                     local = Path(handler_for(roots, False).translate_path(None, url.removeprefix(base)))
-                    total += local.stat().st_size if local.is_file() else 0
+                    files[url.removeprefix(f"{base}/{name}/").split("?")[0]] = local.stat().st_size if local.is_file() else 0
+                total = sum(files.values())
                 sizes[name][rel] = total
+                if assets is not None:
+                    assets.setdefault(name, {})[rel] = files
                 ctx.close()
         browser.close()
     return sizes
@@ -174,10 +223,12 @@ def main() -> None:
 
     template = build_template(work)
     book = build_book(work)
+    pdf = build_pdfs(work, book["site"])
     roots = {"book": book["site"], "template": template["site"]}
     plain, plain_base = serve(roots, use_gzip=False)
     zipped, gzip_base = serve(roots, use_gzip=True)
-    sizes = page_bytes(plain_base, roots)
+    assets: dict = {}
+    sizes = page_bytes(plain_base, roots, assets)
     chosen = lighthouse_pages(book["site"], sizes["book"])
     scores: dict[str, dict[str, dict[str, dict[str, int]]]] = {"book": {}, "template": {}}
     for server, base in (("plain", plain_base), ("gzip", gzip_base)):
@@ -201,8 +252,10 @@ def main() -> None:
                       "cached_s_per_page": round(per_page[n]["cached_s"], 2)}
                   for n, d in (("book", book), ("template", template))},
         "bytes_per_page": sizes,
+        "assets": {role: assets["book"][rel] for role, rel in chosen.items()},
         "lighthouse_pages": {"book": chosen, "template": TEMPLATE_PAGES},
         "lighthouse": scores,
+        "pdf": pdf,
     }
     (ROOT / "benchmarks" / "latest.json").write_text(json.dumps(results, indent=2) + "\n")
 
@@ -233,6 +286,16 @@ def main() -> None:
         cell = lambda n, s: " / ".join(str(scores[n][role][s][c]) for c in CATEGORIES)  # noqa: E731
         lines.append(f"| {role} | `{chosen[role]}` | {cell('book', 'plain')} | {cell('book', 'gzip')} "
                      f"| {cell('template', 'plain')} | {cell('template', 'gzip')} |")
+    for role in ("landing", "heaviest chart page"):
+        rel = chosen[role]
+        lines += ["", f"## What a first visit to the {role} (`{rel}`) loads, at phone width", "",
+                  "| file | KB | what it is for |", "|---|---|---|"]
+        files = assets["book"][rel]
+        lines += [f"| `{f}` | {n / 1024:.1f} | {asset_role(f)} |" for f, n in sorted(files.items(), key=lambda kv: -kv[1])]
+    lines += ["", "## Print edition (issue 20; not part of the default build)", "",
+              f"`scripts/pdf.py`, both editions already built: {pdf['seconds']} s for {len(pdf['files'])} PDFs.", "",
+              "| PDF | KB |", "|---|---|"]
+    lines += [f"| `{name}` | {size / 1024:.0f} |" for name, size in pdf["files"].items()]
     lines += ["", "## Bytes per page (first visit, uncompressed: HTML, scripts, styles, fonts, images)", "",
               "| site | page | KB |", "|---|---|---|"]
     for name in ("book", "template"):
