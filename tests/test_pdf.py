@@ -429,3 +429,38 @@ def _elements(reader, kind: str) -> list:
 
     walk(reader.trailer["/Root"]["/StructTreeRoot"])
     return found
+
+
+def charts_with_numbers(doc: str) -> list[tuple[str, str]]:
+    """(text description, "Fig. N.M") of each numbered chart figure in a built page."""
+    html = (SITE / f"{doc}.html").read_text("utf-8")
+    pairs = []
+    for figure in re.findall(r"<figure\b.*?</figure>", html, re.S):
+        number = re.search(r'caption-number">(Fig\. [\d.]+)', figure)
+        description = chart_descriptions_in(figure)
+        if number and description:
+            pairs.append((description[0], number.group(1)))
+    return pairs
+
+
+def chart_descriptions_in(fragment: str) -> list[str]:
+    found = re.findall(r'<details class="gm-chart-description"[^>]*><summary>.*?</summary><div>(.*?)</div></details>',
+                       fragment, re.S)
+    return [" ".join(__import__("html").unescape(re.sub(r"<[^>]+>", "", d)).split()) for d in found]
+
+
+@pytest.mark.parametrize("number,key,docs", CHAPTERS, ids=[c[1] for c in CHAPTERS])
+def test_a_chart_and_its_caption_share_a_page(number, key, docs):
+    """Page breaks do not split a figure from its caption (issue 20)."""
+    reader = pypdf.PdfReader(str(chapter_pdf(number, key)))
+    pages = {}
+    for figure in figures(reader):
+        if figure.get("/Alt") and "/Pg" in figure:
+            pages.setdefault(squash(str(figure["/Alt"])), set()).add(reader.get_page_number(figure["/Pg"].get_object()))
+    pairs = [p for doc in docs for p in charts_with_numbers(doc)]
+    assert pairs, "no numbered charts in the chapter's pages"
+    for description, caption in pairs:
+        on = pages.get(squash(description))
+        assert on, f"{caption}: no Figure with its description"
+        texts = [squash(reader.pages[i].extract_text()) for i in sorted(on)]
+        assert any(squash(caption) in t for t in texts), f"{caption} is not on the page of its chart (pages {sorted(on)})"
