@@ -129,6 +129,7 @@ def handler_for(roots: dict[str, Path], use_gzip: bool):
 
 def serve(roots: dict[str, Path], use_gzip: bool):
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler_for(roots, use_gzip))
+    httpd.handle_error = lambda *args: None   # Lighthouse closing a connection mid-404 is not news
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     return httpd, f"http://127.0.0.1:{httpd.server_address[1]}"
 
