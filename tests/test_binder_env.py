@@ -31,6 +31,11 @@ def student_env(target: Path) -> Path:
     if python.exists() and (target / ".govmig-ready").exists():
         return python
     venv.create(target, with_pip=True)
+    # repo2docker installs with a current pip. Python 3.11.7's own (23.2.1), in pip's
+    # hash-checking mode, tries jsonschema's newest release for an extra a package asks for
+    # (jupyter-events: jsonschema[format-nongpl]) and stops ("all requirements must have
+    # their versions pinned") instead of taking the locked 4.24.1; pip 26.3 resolves it.
+    subprocess.run([str(python), "-m", "pip", "install", "-q", "--upgrade", "pip"], cwd="/", check=True)
     # From another folder: requirements.txt must not depend on the working directory.
     subprocess.run([str(python), "-m", "pip", "install", "-q", "-r", str(ROOT / "binder" / "requirements.txt")],
                    cwd="/", check=True)
