@@ -289,11 +289,15 @@ def figure_drawing(reader, figure: dict) -> int:
     return count
 
 
-def chart_descriptions(doc: str) -> list[str]:
-    html = (SITE / f"{doc}.html").read_text("utf-8")
+def chart_descriptions_in(fragment: str) -> list[str]:
+    """The text descriptions of the charts in a piece of built HTML."""
     found = re.findall(r'<details class="gm-chart-description"[^>]*><summary>.*?</summary><div>(.*?)</div></details>',
-                       html, re.S)
+                       fragment, re.S)
     return [" ".join(__import__("html").unescape(re.sub(r"<[^>]+>", "", d)).split()) for d in found]
+
+
+def chart_descriptions(doc: str) -> list[str]:
+    return chart_descriptions_in((SITE / f"{doc}.html").read_text("utf-8"))
 
 
 @pytest.mark.parametrize("number,key,docs", CHAPTERS, ids=[c[1] for c in CHAPTERS])
@@ -441,12 +445,6 @@ def charts_with_numbers(doc: str) -> list[tuple[str, str]]:
         if number and description:
             pairs.append((description[0], number.group(1)))
     return pairs
-
-
-def chart_descriptions_in(fragment: str) -> list[str]:
-    found = re.findall(r'<details class="gm-chart-description"[^>]*><summary>.*?</summary><div>(.*?)</div></details>',
-                       fragment, re.S)
-    return [" ".join(__import__("html").unescape(re.sub(r"<[^>]+>", "", d)).split()) for d in found]
 
 
 @pytest.mark.parametrize("number,key,docs", CHAPTERS, ids=[c[1] for c in CHAPTERS])
