@@ -30,7 +30,7 @@ from sphinx.util import logging
 logger = logging.getLogger(__name__)
 from sphinx.errors import ExtensionError
 
-from . import RENDER_ENV, __version__, edition
+from . import RENDER_ENV, __version__, buildspeed, edition
 
 # npm path -> path under _static/vendor/ (files, or folders copied whole)
 VENDOR = {
@@ -392,92 +392,6 @@ def _write_index_redirect(app: Sphinx) -> None:
             lang=esc(app.config.language or "en"), title=esc(title), root=esc(root)), "utf-8")
 
 
-def _execute_one(path: str, timeout: int, allow_errors: bool) -> tuple[str, Any, float, str | None]:
-    """Run one notebook in a fresh kernel (in a worker process); myst-nb's own function."""
-    import nbformat
-    from jupyter_cache.executors.utils import single_nb_execution
-
-    nb = nbformat.read(path, as_version=4)
-    result = single_nb_execution(nb, cwd=str(Path(path).parent), timeout=timeout,
-                                 allow_errors=allow_errors, meta_override=True)
-    return path, nb, result.time, (result.exc_string if result.err is not None else None)
-
-
-def _execute_in_parallel(app: Sphinx, env: Any, docnames: list[str]) -> None:
-    """Start running the notebooks that have no cached outputs side by side, one per core,
-    in the order Sphinx will read them; Sphinx reads the other pages meanwhile, and waits
-    for a notebook only when it reaches it (`_collect_notebook`). Results go into myst-nb's
-    execution cache, which the build then reads as usual (a notebook that fails here is
-    left to myst-nb, which runs it again and reports it). myst-nb alone runs them one
-    after another, after nothing else; the book's build time is mostly this."""
-    from concurrent.futures import ProcessPoolExecutor
-
-    config = app.config
-    if config.nb_execution_mode != "cache":
-        return
-    import nbformat
-    from jupyter_cache import get_cache
-
-    mystnb = getattr(env, "mystnb_config", None)   # myst-nb resolves the path at builder-inited
-    cache = get_cache(getattr(mystnb, "execution_cache_path", None)
-                      or Path(app.outdir).parent / ".jupyter_cache")
-    todo = []
-    for doc in sorted(docnames):   # Sphinx reads in this order
-        path = Path(env.doc2path(doc))
-        if path.suffix != ".ipynb" or any(path.match(p) for p in config.nb_execution_excludepatterns):
-            continue
-        try:
-            cache.match_cache_notebook(nbformat.read(path, as_version=4))
-        except KeyError:
-            todo.append(str(path))
-    jobs = min(len(todo), int(os.environ.get("GOVMIG_JOBS") or os.cpu_count() or 1))
-    if jobs < 2:
-        return
-    logger.info(f"[govmig] running {len(todo)} notebooks, {jobs} at a time")
-    pool = ProcessPoolExecutor(max_workers=jobs)
-    app.govmig_running = {"cache": cache, "pool": pool, "futures": {
-        path: pool.submit(_execute_one, path, config.nb_execution_timeout, config.nb_execution_allow_errors)
-        for path in todo}}
-
-
-def _collect_notebook(app: Sphinx, docname: str, source: list[str]) -> None:
-    """Before Sphinx reads a notebook that is running side by side: wait for it and put
-    its outputs in myst-nb's cache (source-read)."""
-    running = getattr(app, "govmig_running", None)
-    if not running:
-        return
-    future = running["futures"].pop(str(Path(app.env.doc2path(docname))), None)
-    if future is not None:
-        _cache_result(running["cache"], future)
-    if not running["futures"]:
-        running["pool"].shutdown()
-        app.govmig_running = None
-
-
-def _cache_result(cache: Any, future: Any) -> None:
-    from jupyter_cache.base import CacheBundleIn
-
-    try:
-        path, nb, seconds, error = future.result()
-    except Exception as exc:  # noqa: BLE001  myst-nb runs it again and reports
-        logger.info(f"[govmig] a notebook could not run in parallel: {exc}")
-        return
-    if error is None:
-        cache.cache_notebook_bundle(CacheBundleIn(nb, path, data={"execution_seconds": seconds}),
-                                    check_validity=False, overwrite=True)
-
-
-def _stop_running(app: Sphinx, *args: Any) -> None:
-    """Notebooks Sphinx never read (a failed build): stop their workers (env-updated and
-    build-finished)."""
-    running = getattr(app, "govmig_running", None)
-    if running:
-        for future in running["futures"].values():
-            future.cancel()
-        running["pool"].shutdown(wait=True, cancel_futures=True)
-        app.govmig_running = None
-
-
 def _refresh_execution_cache(app: Sphinx, fingerprint: str) -> None:
     """Notebooks import this package, but myst-nb's cache is keyed on their code cells
     only: when the package changes, drop the cache so that every notebook runs again."""
@@ -601,38 +515,10 @@ def _wrap_section_numbering(app: Sphinx) -> None:
     TocTreeCollector.assign_section_numbers = assign_section_numbers
 
 
-def _remember_pybtex_plugins() -> None:
-    """sphinxcontrib-bibtex asks pybtex for its style plugins on every citation (about
-    1,100 in this book), and pybtex reads every installed package's entry points each time:
-    about a fifth of a clean build. Entry points do not change while Sphinx runs, so the
-    answers are remembered; plugins registered at run time are still looked up first."""
-    import pybtex.plugin as plugin
-
-    if getattr(plugin.entry_points, "govmig", False):
-        return
-    lookup = plugin.entry_points
-
-    @lru_cache(maxsize=None)
-    def remembered(group: str, name: str) -> tuple:
-        return tuple(lookup(group=group, name=name))
-
-    def entry_points(**kwargs: Any) -> Any:
-        if set(kwargs) == {"group", "name"}:
-            return remembered(kwargs["group"], kwargs["name"])
-        return lookup(**kwargs)
-    entry_points.govmig = True
-    entry_points.cache_info = remembered.cache_info
-    plugin.entry_points = entry_points
-
-
 def setup(app: Sphinx) -> dict[str, Any]:
-    _remember_pybtex_plugins()
+    buildspeed.connect(app)   # notebooks side by side, pages written in parallel
     app.connect("builder-inited", _wrap_section_numbering)
     app.connect("doctree-read", _hide_exercise_source)
-    app.connect("env-before-read-docs", _execute_in_parallel)
-    app.connect("source-read", _collect_notebook)
-    app.connect("env-updated", _stop_running)
-    app.connect("build-finished", _stop_running)
     app.add_config_value("govmig_node_modules", "", "env")
     app.add_config_value("govmig_fingerprint", "", "env")   # re-read (and re-run) every page
     app.add_config_value("govmig_edition", "student", "env")

@@ -79,21 +79,3 @@ def test_notebooks_run_side_by_side_and_a_failing_one_still_fails_the_build(tmp_
     out = build(book)                                       # both run side by side; nb2 fails there
     assert "[govmig] running 2 notebooks, 2 at a time" in out.stdout
     assert out.returncode != 0 and "Executing notebook failed" in out.stdout + out.stderr
-
-
-def test_pybtex_plugins_are_looked_up_once_per_build():
-    """sphinxcontrib-bibtex asks for its style plugins on every citation; pybtex read all
-    installed entry points each time (a fifth of a clean build)."""
-    import pybtex.plugin
-
-    from govmig.sphinx import _remember_pybtex_plugins
-
-    _remember_pybtex_plugins()
-    _remember_pybtex_plugins()   # idempotent: never wrapped twice
-    before = pybtex.plugin.entry_points.cache_info()
-    found = {pybtex.plugin.find_plugin("pybtex.style.formatting", "plain") for _ in range(5)}
-    after = pybtex.plugin.entry_points.cache_info()
-    assert len(found) == 1 and found.pop().__name__ == "Style"
-    assert after.hits - before.hits >= 4 and after.misses - before.misses <= 1
-    pybtex.plugin.register_plugin("pybtex.style.formatting", "govmig-test", pybtex.plugin.find_plugin("pybtex.style.formatting", "plain"))
-    assert pybtex.plugin.find_plugin("pybtex.style.formatting", "govmig-test") is not None, "run-time plugins still found"
