@@ -64,28 +64,6 @@ def test_a_trimmed_sheet_is_not_trimmed_twice(tiny_site):
     assert (tiny_site / "_static" / "basic.css").read_text("utf-8") == once
 
 
-def test_several_sheets_are_trimmed_side_by_side_each_on_its_own(tiny_site):
-    """The largest sheet goes to one PurgeCSS process and the others to another."""
-    styles = tiny_site / "_static" / "styles"
-    styles.mkdir()
-    (styles / "pydata-sphinx-theme.css").write_text(".used{margin:0}\n" + ".unused-theme{margin:1px}\n" * 50, "utf-8")
-    (styles / "sphinx-book-theme.css").write_text(".used{padding:0}\n.unused-book{padding:1px}\n", "utf-8")
-    sizes = slim.trim_css(tiny_site, NODE_MODULES)
-    assert set(sizes) == {"basic.css", "styles/pydata-sphinx-theme.css", "styles/sphinx-book-theme.css"}
-    theme, book = ((styles / n).read_text("utf-8") for n in ("pydata-sphinx-theme.css", "sphinx-book-theme.css"))
-    assert theme.startswith(slim.MARK) and ".used{margin:0}" in theme and "unused-theme" not in theme
-    assert book.startswith(slim.MARK) and ".used{padding:0}" in book and "unused-book" not in book
-
-
-def test_a_failing_purgecss_is_a_clear_error(tiny_site, tmp_path):
-    tool = tmp_path / "node_modules" / ".bin" / "purgecss"
-    tool.parent.mkdir(parents=True)
-    tool.write_text("#!/bin/sh\necho 'cannot parse the style sheet' >&2\nexit 3\n")
-    tool.chmod(0o755)
-    with pytest.raises(slim.TrimError, match="purgecss failed: cannot parse the style sheet"):
-        slim.trim_css(tiny_site, tmp_path / "node_modules")
-
-
 def test_missing_purgecss_is_a_clear_error(tiny_site, tmp_path):
     with pytest.raises(slim.TrimError, match="npm ci"):
         slim.trim_css(tiny_site, tmp_path / "no-node-modules")
