@@ -64,6 +64,32 @@ def test_a_trimmed_sheet_is_not_trimmed_twice(tiny_site):
     assert (tiny_site / "_static" / "basic.css").read_text("utf-8") == once
 
 
+def test_a_variable_one_sheet_sets_and_another_uses_is_kept(tiny_site):
+    """sphinx-book-theme sets the theme's colour variables that pydata-sphinx-theme's sheet
+    uses; PurgeCSS drops variables it sees no use of, so the sheets are trimmed together
+    (trimmed apart, the book theme's colours were lost)."""
+    styles = tiny_site / "_static" / "styles"
+    styles.mkdir()
+    (styles / "pydata-sphinx-theme.css").write_text(   # the largest sheet, as it is in the book
+        ".used{color:var(--pst-color-secondary)}\n" + ".unused-theme{margin:1px}\n" * 50, "utf-8")
+    (styles / "sphinx-book-theme.css").write_text(
+        "html{--pst-color-secondary:#e89217;--nobody-uses-this:1px}\n.unused-book{padding:1px}\n", "utf-8")
+    sizes = slim.trim_css(tiny_site, NODE_MODULES)
+    assert {"styles/pydata-sphinx-theme.css", "styles/sphinx-book-theme.css"} <= set(sizes)
+    book = (styles / "sphinx-book-theme.css").read_text("utf-8")
+    assert "--pst-color-secondary:#e89217" in book
+    assert "--nobody-uses-this" not in book and "unused-book" not in book
+
+
+def test_a_failing_purgecss_is_a_clear_error(tiny_site, tmp_path):
+    tool = tmp_path / "node_modules" / ".bin" / "purgecss"
+    tool.parent.mkdir(parents=True)
+    tool.write_text("#!/bin/sh\necho 'cannot parse the style sheet' >&2\nexit 3\n")
+    tool.chmod(0o755)
+    with pytest.raises(slim.TrimError, match="purgecss failed: cannot parse the style sheet"):
+        slim.trim_css(tiny_site, tmp_path / "node_modules")
+
+
 def test_missing_purgecss_is_a_clear_error(tiny_site, tmp_path):
     with pytest.raises(slim.TrimError, match="npm ci"):
         slim.trim_css(tiny_site, tmp_path / "no-node-modules")
