@@ -118,6 +118,56 @@ def test_pybtex_plugins_are_looked_up_once_per_build():
     assert pybtex.plugin.find_plugin("pybtex.style.formatting", "govmig-test") is not None, "run-time plugins still found"
 
 
+def test_each_bibliography_entry_is_formatted_once_per_style():
+    """The list and the tooltips ask the same style object for the same entry: the second
+    answer is the first; another label, entry or style is formatted anew."""
+    from pybtex.database import Entry, Person
+    from pybtex.plugin import find_plugin
+
+    buildspeed.remember_formatted_entries()
+    buildspeed.remember_formatted_entries()   # idempotent: never wrapped twice
+    plain = find_plugin("pybtex.style.formatting", "plain")
+    formatted = []
+
+    class Counting(plain):
+        def get_book_template(self, e):
+            formatted.append(e.key)
+            return super().get_book_template(e)
+
+    def book(title):
+        made = Entry("book", fields={"title": title, "publisher": "P", "year": "2020"})
+        made.persons["author"] = [Person("Author, A.")]
+        made.key = title.lower()
+        return made
+
+    style, other_style = Counting(), Counting()
+    first, second = book("Governing Migration"), book("Partnership")
+    listed, tooltip = style.format_entry("1", first), style.format_entry("1", first)
+    assert tooltip.text.render_as("text") == listed.text.render_as("text")
+    assert "Governing Migration" in listed.text.render_as("text") and listed.label == "1"
+    assert formatted == ["governing migration"]
+    style.format_entry("2", first)
+    style.format_entry("1", second)
+    other_style.format_entry("1", first)
+    assert formatted == ["governing migration", "governing migration", "partnership", "governing migration"]
+    assert plain().format_entry("1", first).text.render_as("text") == listed.text.render_as("text")
+
+
+def test_the_garbage_collector_runs_less_often_in_the_build():
+    import gc
+
+    before = gc.get_threshold()
+    try:
+        gc.set_threshold(700, 10, 10)
+        buildspeed.collect_garbage_less_often()
+        assert gc.get_threshold() == (50_000, 10, 10)
+        gc.set_threshold(100_000, 10, 10)
+        buildspeed.collect_garbage_less_often()   # never lowered
+        assert gc.get_threshold() == (100_000, 10, 10)
+    finally:
+        gc.set_threshold(*before)
+
+
 WORDS = ("Migration migrations migrating governed governance Governing partnership partnerships "
          "consultative processes process regularisation detention détention IOM's 2018 "
          "the the the compacts compact").split()
