@@ -30,7 +30,7 @@ from sphinx.util import logging
 logger = logging.getLogger(__name__)
 from sphinx.errors import ExtensionError
 
-from . import RENDER_ENV, __version__, buildspeed, edition
+from . import RENDER_ENV, __version__, buildspeed, edition, searchindex
 
 # npm path -> path under _static/vendor/ (files, or folders copied whole)
 VENDOR = {
@@ -517,6 +517,7 @@ def _wrap_section_numbering(app: Sphinx) -> None:
 
 def setup(app: Sphinx) -> dict[str, Any]:
     buildspeed.connect(app)   # notebooks side by side, pages written in parallel
+    searchindex.connect(app)  # glossary terms stay in the search index on rebuilds
     app.connect("builder-inited", _wrap_section_numbering)
     app.connect("doctree-read", _hide_exercise_source)
     app.add_config_value("govmig_node_modules", "", "env")
