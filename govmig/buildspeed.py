@@ -115,7 +115,8 @@ def order_reading(app: Sphinx, env: Any, docnames: list[str]) -> None:
     running = getattr(app, "govmig_running", None)
     if running:
         last = [doc for doc in running["docs"] if doc in docnames]
-        docnames[:] = [doc for doc in docnames if doc not in set(last)] + last
+        started = set(last)
+        docnames[:] = [doc for doc in docnames if doc not in started] + last
 
 
 def collect_notebook(app: Sphinx, docname: str, source: list[str]) -> None:
