@@ -174,3 +174,23 @@ def test_the_book_specs_pass_the_strict_schema():
 
     for path in sorted((ROOT / "exercises" / "specs").glob("*.yaml")):
         load_file(path)
+
+
+# --- level and section (ROUND-NOTES "Exercises": every exercise may carry both) -------
+
+def test_level_and_section_are_optional_fields_of_every_kind():
+    for level in ("recall", "apply", "analyse", "evaluate"):
+        validate(_doc(exercises=[_ex(level=level, section="gcm-soft-law")]), "t.yaml")
+    validate(_doc(), "t.yaml")  # both stay optional
+
+
+@pytest.mark.parametrize("changes, needle", [
+    ({"level": "remember"}, "level"),
+    ({"level": 1}, "level"),
+    ({"section": ""}, "section"),
+    ({"section": 3}, "section"),
+])
+def test_bad_level_or_section_is_a_spec_error(changes, needle):
+    with pytest.raises(SpecError, match="t.yaml") as info:
+        validate(_doc(exercises=[_ex(**changes)]), "t.yaml")
+    assert needle in str(info.value)
