@@ -383,3 +383,30 @@ def test_the_instructor_guide_shows_each_chapters_level_mix():
     for (name, spec), row in zip(_specs(), rows):
         cells = [_text(c) for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
         assert int(cells[6]) == len(spec["exercises"]), (name, cells)
+
+
+# --- Notebooks ----------------------------------------------------------------------------
+
+def _data_notebooks(kind: str):
+    out = []
+    for ch in CHAPTERS:
+        for doc in chapter_docs(ch):
+            if (ROOT / f"{doc}.ipynb").is_file() and not doc.endswith("-exercises"):
+                out.append(pytest.param(doc, id=doc, marks=_pending(ch, f"{kind}[{doc}]")))
+    return out
+
+
+@pytest.mark.parametrize("doc", _data_notebooks("how-it-works"))
+def test_a_data_notebook_keeps_its_machinery_in_a_folded_how_this_notebook_works_note(doc):
+    """TEXTBOOK-GUIDE §9: the visible prose says the question, the data, what the chart
+    shows and cannot show; schemas, glued values and transforms go into a folded note,
+    which the book shows as a closed <details> box."""
+    import json
+
+    cells = json.loads((ROOT / f"{doc}.ipynb").read_text("utf-8"))["cells"]
+    notes = [c for c in cells if c["cell_type"] == "markdown"
+             and re.search(r":class:\s*dropdown how-it-works", "".join(c["source"]))]
+    assert notes, "no 'How this notebook works' note"
+    html = _html(SITE, doc)
+    assert re.search(r'<details class="admonition how-it-works">\s*<summary class="admonition-title">How this notebook works',
+                     html), "the note is not a folded box in the book"
