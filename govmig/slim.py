@@ -38,7 +38,10 @@ TRIM = (
 # Selectors set by scripts from values PurgeCSS cannot see in the pages.
 SAFELIST = [r"data-theme", r"data-mode"]
 FONTS = "vendor/fontawesome/webfonts"
-ICON = re.compile(r'(?:content|--fa):\s*"\\(f[0-9a-f]{3})"')
+# A glyph the sheet draws: `content:"\f185"`, Font Awesome's `--fa:"\f185"`, or the theme's
+# icon variables (`--pst-icon-info-circle:""`, written as the character itself in its
+# minified sheet), which its admonitions draw through `var(--pst-icon-admonition-note)`.
+ICON = re.compile(r'(?:content|--[\w-]+):\s*"(?:\\(f[0-9a-f]{3,4})|([\ue000-\uf8ff]))"')
 MARK = "/* trimmed by govmig.slim: rules no page of this site uses were removed */\n"
 
 
@@ -90,7 +93,7 @@ def trim_css(site: Path, node_modules: Path) -> dict[str, tuple[int, int]]:
 
 def icon_codepoints(css: str) -> list[int]:
     """The Font Awesome glyphs a (trimmed) style sheet still draws."""
-    return sorted({int(code, 16) for code in ICON.findall(css)})
+    return sorted({int(escaped, 16) if escaped else ord(literal) for escaped, literal in ICON.findall(css)})
 
 
 def trim_fonts(site: Path) -> dict[str, tuple[int, int]]:
