@@ -212,8 +212,10 @@ def compose(browser, base: str, pages: list[str], title: str, subtitle: str, num
         body.append(f'<section class="gm-print-doc" id="doc-{included[rel]}"><div class="bd-content">'
                     f'<article class="bd-article">{article}</article></div></section>')
     links = "".join(f'<link rel="stylesheet" href="{html.escape(s)}">' for s in styles)
+    # The PDF's title (what a viewer's tab shows): the book's name and the part's own title.
+    full = "Governing Migration" + ("" if title == "The whole book" else f" · {title}")
     return (f'<!DOCTYPE html><html lang="en" data-theme="light"><head><meta charset="utf-8">'
-            f'<title>{html.escape(title)}</title><base href="{base}/">{links}</head>'
+            f'<title>{html.escape(full)}</title><base href="{base}/">{links}</head>'
             f'<body class="gm-print">{"".join(body)}</body></html>')
 
 
@@ -289,6 +291,17 @@ def render(browser, base: str, document: str, out: Path, running: str) -> None:
           f"{printing} printings in {time.monotonic() - started:.1f} s")
 
 
+def chapter_title(site: Path, files: list[str]) -> str:
+    """A chapter's title: the heading of its first page."""
+    first = site / f"{files[0]}.html"
+    return heading(first.read_text("utf-8")) if first.is_file() else ""
+
+
+def part_title(number: int, name: str, suffix: str = "") -> str:
+    """"Chapter 1: The IOM in history" (plus a suffix), not just "Chapter 1" (issue 25 L11)."""
+    return f"Chapter {number}" + (f": {name}" if name else "") + suffix
+
+
 def student(browser, site: Path, out: Path) -> None:
     book = toc(ROOT / "_toc.yml")
     numbering = table_numbering(site, book)
@@ -296,7 +309,8 @@ def student(browser, site: Path, out: Path) -> None:
     try:
         for number, key, files in book["chapters"]:   # with the glossary and bibliography its links lead to
             pages = [f"{f}.html" for f in files] + [p for p in ("glossary.html", "bibliography.html") if (site / p).is_file()]
-            render(browser, base, compose(browser, base, pages, f"Chapter {number}", "Student edition", numbering),
+            title = part_title(number, chapter_title(site, files))
+            render(browser, base, compose(browser, base, pages, title, "Student edition", numbering),
                    out / "student" / f"{number}-{key}.pdf", f"Governing Migration · Chapter {number}")
         everything = [f"{book['root']}.html"] + [f"{f}.html" for files in book["parts"].values() for f in files]
         render(browser, base, compose(browser, base, everything, "The whole book", "Student edition", numbering),
@@ -314,7 +328,8 @@ def instructor(browser, site: Path, out: Path) -> None:
             kit = [f"instructor/{key}-seminar-plan.html", f"instructor/{key}-exercise-notes.html",
                    f"chapters/{key}/{key}-exercises.html"]
             kit = [p for p in kit if (site / p).is_file()]
-            render(browser, base, compose(browser, base, kit, f"Chapter {number}: seminar kit", "Instructor edition", numbering),
+            title = part_title(number, chapter_title(site, files), " (seminar kit)")
+            render(browser, base, compose(browser, base, kit, title, "Instructor edition", numbering),
                    out / "instructor" / f"{number}-{key}-seminar-kit.pdf", f"Governing Migration · Seminar kit {number}")
         everything = [f"{book['root']}.html"] + [f"{f}.html" for files in book["parts"].values() for f in files]
         render(browser, base, compose(browser, base, everything, "The whole book", "Instructor edition", numbering),
