@@ -259,7 +259,12 @@ def render(browser, base: str, document: str, out: Path, running: str) -> None:
 
     def printed(doc: str) -> bytes:
         page = browser.new_page()
-        page.set_content(doc, wait_until="load")
+        # Served from the site's own address, not set_content (about:blank): web fonts, such
+        # as the icon font of admonitions, load only from the page's own origin (CORS), and
+        # without it every icon printed as an empty box (issue 25 M4).
+        address = f"{base}/__govmig_print__.html"
+        page.route(address, lambda route: route.fulfill(status=200, content_type="text/html; charset=utf-8", body=doc))
+        page.goto(address, wait_until="load")
         page.emulate_media(media="print")
         page.evaluate("document.fonts.ready")
         pdf = page.pdf(**options)
