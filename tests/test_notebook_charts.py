@@ -41,3 +41,17 @@ def test_stored_charts_are_drawings_jupyterlab_shows_untrusted(path):
         assert description and len(description[1]) > 20, "no text description beside the drawing"
         assert "".join(data.get("text/plain", "")).strip() == description[1].replace("&amp;", "&").replace(
             "&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&#x27;", "'").strip()
+
+
+SCREEN_WORDS = re.compile(r"\b(hover\w*|slider|click\w*|tap\w*|mouse|scroll\w*|drag\w*|zoom\w*)\b", re.I)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.relative_to(ROOT).as_posix())
+def test_chart_descriptions_describe_the_data_not_the_screen(path):
+    """Issue 25 L7: "hover", "slider", "click the legend" go in usermeta={"govmig": {"screen": ...}},
+    a line of its own that print, PDF alternative text and slides leave out."""
+    for out, html in chart_outputs(path):
+        description = "".join(out["data"].get("text/plain", ""))
+        assert not SCREEN_WORDS.search(description), (
+            f"screen-only words in a chart's description: {SCREEN_WORDS.search(description)[0]!r} "
+            "(move them to usermeta={'govmig': {'screen': ...}})")
