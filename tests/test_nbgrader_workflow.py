@@ -397,7 +397,15 @@ def test_formgrader_runs_no_student_script_and_loads_nothing_from_other_hosts(fo
         assert dialogs == [], (name, dialogs)
         assert outside == [], (name, outside)
         assert [m for m in console if "Content Security Policy" in m and "/formgrader/static" in m] == []
+        # Grading still works under the page's Content-Security-Policy: a score typed is saved.
+        box = page.locator("input.score").last
+        box.fill("1")
+        box.press("Tab")
+        page.wait_for_timeout(2000)
         context.close()
+        with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gb:
+            grades = gb.find_submission_notebook(name, ASSIGNMENT, "hostile").grades
+            assert any(g.manual_score == 1 for g in grades), name
 
 
 def test_cells_students_are_told_to_fill_in_are_editable(course):
