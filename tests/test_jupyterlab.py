@@ -317,3 +317,21 @@ def test_charts_survive_a_save_and_reopen(ran, lab, browser):
         assert "Error displaying widget" not in again.inner_text(".jp-Notebook")
     finally:
         context.close()
+
+
+def test_the_interactive_chart_comes_when_asked(ran):
+    """govmig.charts.live() in a new cell gives the last chart as a live, offline widget."""
+    page, outside, errors, seconds = ran
+    page.evaluate("""async () => {
+        const app = window.jupyterapp, w = app.shell.currentWidget;
+        w.content.activeCellIndex = w.content.widgets.length - 1;
+        await app.commands.execute('notebook:insert-cell-below');
+        w.content.activeCell.model.sharedModel.setSource('import govmig.charts\\ngovmig.charts.live()');
+        await app.commands.execute('notebook:run-cell');
+    }""")
+    page.wait_for_function("""() => {
+        const cell = window.jupyterapp.shell.currentWidget.content.widgets.at(-1);
+        const svg = cell && cell.node.querySelector('.vega-embed svg');
+        return svg && svg.querySelectorAll('g[class*="mark-"] > *').length > 5;
+    }""", timeout=60_000)
+    assert outside == []
