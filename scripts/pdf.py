@@ -312,8 +312,9 @@ def student(browser, site: Path, out: Path) -> None:
     numbering = table_numbering(site, book)
     httpd, base = serve(site)
     try:
-        for number, key, files in book["chapters"]:   # with the glossary and bibliography its links lead to
-            pages = [f"{f}.html" for f in files] + [p for p in ("glossary.html", "bibliography.html") if (site / p).is_file()]
+        for number, key, files in book["chapters"]:   # key words first; the glossary and bibliography its links lead to
+            pages = ([p for p in ("keywords.html",) if (site / p).is_file()] + [f"{f}.html" for f in files]
+                     + [p for p in ("glossary.html", "bibliography.html") if (site / p).is_file()])
             title = part_title(number, chapter_title(site, files))
             render(browser, base, compose(browser, base, pages, title, "Student edition", numbering),
                    out / "student" / f"{number}-{key}.pdf", f"Governing Migration · Chapter {number}")
