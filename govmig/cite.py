@@ -1,7 +1,7 @@
 """The book's citation labels for text outside Sphinx: notebooks' author–date text, the
 exercise kits' "Source:" lines (issue 25: no raw keys such as "dupeyron2016" in print).
 
-Labels are the book's own (``govmig.sphinx.citations.labels``, one style for the whole
+Labels are the book's own (``govmig.citations.labels``, one style for the whole
 book): "Lavenex and Panizzon 2013", "IOM 2019a", "IOM n.d.-b".
 
     >>> parenthetical(["lavenexpanizzon2013"])          # (Lavenex and Panizzon 2013)
@@ -25,7 +25,7 @@ BIBFILE = Path(__file__).resolve().parent.parent / "references.bib"
 def _labels(bibfile: str, mtime: float) -> dict[str, tuple[str, str]]:
     from pybtex.database import parse_file
 
-    from .sphinx.citations import labels
+    from .citations import labels
 
     return labels(dict(parse_file(bibfile).entries))
 
