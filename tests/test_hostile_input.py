@@ -357,3 +357,26 @@ def test_json_numbers_are_read_as_javascript_writes_them(value, text):
 def test_small_json_numbers_get_the_same_verdict_in_both_checkers():
     ex = _one("number")
     assert ex.check(1e-5).status == "wrong"  # was "invalid" in Python ("1e-05") and "wrong" in JavaScript
+
+
+# --- issue 25 (L12 of the real-clients review): sources print without raw keys -----------
+
+def test_solutions_print_their_sources_without_raw_bibliography_keys():
+    from pybtex.database import parse_file
+
+    from govmig.exercises.catalogue import spec_files
+
+    keys = set(parse_file(str(ROOT / "references.bib")).entries)
+    seen = 0
+    for path in spec_files():
+        for ex in load(path.stem):
+            if not ex.spec.get("source"):
+                continue
+            html = static.render_solution(ex.spec)
+            raw = [k for k in keys if re.search(rf"(?<![\w\-]){re.escape(k)}(?![\w\-])", html)]
+            assert raw == [], f"{ex.id}: {raw}"
+            seen += 1
+    assert seen > 50
+    spec = {"kind": "choice", "answer": "a", "options": [{"id": "a", "text": "A"}], "explanation": "E.",
+            "source": "dupeyron2016, introduction"}
+    assert "Source: Dupeyron (2016), introduction" in static.render_solution(spec)

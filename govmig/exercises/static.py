@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import re
+from functools import lru_cache
 from html import escape
+from pathlib import Path
 from typing import Any
 
 from .check import LIMITS
@@ -153,6 +155,44 @@ def solution_text(spec: dict[str, Any]) -> str:
     return "; ".join(f"{texts[i['id']]}: {options[ans[i['id']]]}" for i in spec["items"])
 
 
+BIBFILE = Path(__file__).resolve().parents[2] / "references.bib"
+
+
+@lru_cache(maxsize=4)
+def _bib_labels(bibfile: str, mtime: float) -> tuple[dict[str, tuple[str, str]], re.Pattern[str]]:
+    from pybtex.database import parse_file
+
+    from ..sphinx.citations import labels
+
+    found = labels(dict(parse_file(bibfile).entries))
+    keys = "|".join(re.escape(k) for k in sorted(found, key=len, reverse=True))
+    return found, re.compile(rf"(?<![\w\-])({keys})(?![\w\-])")
+
+
+def _local_source_text(text: str) -> str:
+    """Every bibliography key in `text` as "Author (Year)", with the book's labels."""
+    try:
+        found, pattern = _bib_labels(str(BIBFILE), BIBFILE.stat().st_mtime)
+    except (ImportError, OSError):  # a student environment: no pybtex, or no references.bib
+        return text
+    return pattern.sub(lambda m: "{} ({})".format(*found[m.group(1)]), text)
+
+
+def source_text(text: str) -> str:
+    """An exercise's `source:` as printed: bibliography keys as "Author (Year)" (issue 25:
+    no raw keys such as "dupeyron2016" in the kits). Uses govmig.cite's formatter where
+    it exists, else the same labels through govmig.sphinx.citations."""
+    try:
+        from ..cite import source_text as formatter  # type: ignore[import-not-found]
+    except ImportError:
+        formatter = _local_source_text
+    return formatter(text)
+
+
+def _source(spec: dict[str, Any]) -> str:
+    return f'<p class="gm-source">Source: {escape(source_text(spec["source"]))}</p>' if spec.get("source") else ""
+
+
 def render_solution(spec: dict[str, Any]) -> str:
     if spec["kind"] == "text":
         return (
@@ -160,13 +200,13 @@ def render_solution(spec: dict[str, Any]) -> str:
             + "".join(f"<p>{escape(p)}</p>" for p in paragraphs(spec["model_answer"]))
             + "<p><strong>Rubric:</strong></p><ul>" + "".join(f"<li>{escape(r)}</li>" for r in spec["rubric"]) + "</ul>"
             + f"<p>{escape(spec['explanation'])}</p>"
-            + (f'<p class="gm-source">Source: {escape(spec["source"])}</p>' if spec.get("source") else "")
+            + _source(spec)
             + "</details>"
         )
     return (
         '<details class="gm-solution"><summary>Solution (instructor edition)</summary>'
         f"<p><strong>Answer:</strong> {escape(solution_text(spec))}</p>"
         f"<p>{escape(spec['explanation'])}</p>"
-        + (f'<p class="gm-source">Source: {escape(spec["source"])}</p>' if spec.get("source") else "")
+        + _source(spec)
         + "</details>"
     )
