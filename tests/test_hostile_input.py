@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -380,3 +381,27 @@ def test_solutions_print_their_sources_without_raw_bibliography_keys():
     spec = {"kind": "choice", "answer": "a", "options": [{"id": "a", "text": "A"}], "explanation": "E.",
             "source": "dupeyron2016, introduction"}
     assert "Source: Dupeyron (2016), introduction" in static.render_solution(spec)
+
+
+# --- M6: a control character in chart text is a clear error, not an abort -------------------
+
+NUL_CHART = """
+import sys, altair as alt, pandas as pd, govmig.charts
+where = sys.argv[1]
+frame = pd.DataFrame({"x": ["a\\x00" if where == "data" else "a"], "y": [1]})
+chart = alt.Chart(frame).mark_bar().encode(
+    x=alt.X("x:N", title="axis\\x01" if where == "axis" else "x"), y="y:Q").properties(
+    description="d", title="t\\x00" if where == "title" else "t")
+try:
+    govmig.charts.render(chart.to_dict())
+except ValueError as exc:
+    print("ValueError:", exc)
+"""
+
+
+@pytest.mark.parametrize("where", ["data", "title", "axis"])
+def test_a_nul_in_chart_text_raises_a_clear_error_instead_of_aborting(where):
+    out = subprocess.run([sys.executable, "-c", NUL_CHART, where], capture_output=True,
+                         text=True, timeout=300, cwd=ROOT)
+    assert out.returncode == 0, out.stderr[-500:]
+    assert "ValueError: this chart cannot be drawn" in out.stdout and "control character U+00" in out.stdout
