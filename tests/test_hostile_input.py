@@ -405,3 +405,48 @@ def test_a_nul_in_chart_text_raises_a_clear_error_instead_of_aborting(where):
                          text=True, timeout=300, cwd=ROOT)
     assert out.returncode == 0, out.stderr[-500:]
     assert "ValueError: this chart cannot be drawn" in out.stdout and "control character U+00" in out.stdout
+
+
+# --- L13 of the hostile review: seminar.check() with a damaged checks file ------------------
+
+@pytest.mark.parametrize("form, needle", [
+    ("a string", "must be an object"), ({"id": "iom-seminar-q1"}, "unknown kind"),
+    ({"id": "iom-seminar-q1", "kind": "nonsense"}, "unknown kind"),
+    ({"id": "iom-seminar-q1", "kind": "number", "salt": "s", "key": "k"}, "missing decimals"),
+    ({"id": "iom-seminar-q1", "kind": "number", "salt": "s", "key": "k", "decimals": "2"}, "decimals must be"),
+])
+def test_a_damaged_check_is_reported_as_damaged_not_as_the_students_fault(tmp_path, monkeypatch, form, needle):
+    from govmig.seminar import SeminarSetupError
+    from govmig.seminar import check as seminar_check
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("GOVMIG_DATAPACKAGE", raising=False)
+    (tmp_path / "data").symlink_to(ROOT / "data")
+    (tmp_path / "checks-iom-seminar.json").write_text(json.dumps({"iom-seminar-q1": form}), "utf-8")
+    with pytest.raises(SeminarSetupError, match="is damaged") as err:
+        seminar_check("iom-seminar-q1", 38)
+    assert needle in str(err.value) and "not your answer" in str(err.value)
+
+
+def test_a_deeply_nested_checks_file_is_a_setup_error(tmp_path, monkeypatch):
+    from govmig.seminar import SeminarSetupError
+    from govmig.seminar import check as seminar_check
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("GOVMIG_DATAPACKAGE", raising=False)
+    (tmp_path / "data").symlink_to(ROOT / "data")
+    (tmp_path / "checks-iom-seminar.json").write_text("[" * 100_000 + "]" * 100_000, "utf-8")
+    with pytest.raises(SeminarSetupError, match="cannot be read as a checks file"):
+        seminar_check("iom-seminar-q1", 38)
+
+
+def test_decimal_and_fraction_answers_are_read_as_numbers(capsys):
+    from decimal import Decimal
+    from fractions import Fraction
+
+    from govmig.seminar import check as seminar_check
+
+    for value in (Decimal("1.5"), Fraction(3, 2)):
+        seminar_check("gcm-seminar-q1", value)
+        out = capsys.readouterr().out
+        assert "Type a number" not in out and ("Not quite" in out or "Correct" in out), out

@@ -327,6 +327,31 @@ def canonical_response(public: dict[str, Any], response: Any) -> Feedback | str:
     return ";".join(f"{i}={values[i]}" for i in items)
 
 
+_FORM_FIELDS = {"choice": ("salt", "key", "options"), "number": ("salt", "key", "decimals"),
+                "order": ("salt", "key", "items", "options"), "match": ("salt", "key", "items", "options"),
+                "text": ("salt", "min_words", "explanation", "model_answer", "rubric")}
+
+
+def form_problem(public: Any) -> str | None:
+    """What is wrong with a public form itself (a damaged checks file), or None: so that a
+    damaged check is reported as such, not as a student's unreadable answer."""
+    if not isinstance(public, dict):
+        return f"a check must be an object, not {type(public).__name__}"
+    kind = public.get("kind")
+    if kind not in _FORM_FIELDS:
+        return f"unknown kind {str(kind)[:40]!r}"
+    missing = [f for f in ("id", *_FORM_FIELDS[kind]) if f not in public]
+    if missing:
+        return "missing " + ", ".join(missing)
+    if kind == "number" and (type(public["decimals"]) is not int or not 0 <= public["decimals"] <= 6):
+        return "decimals must be a whole number from 0 to 6"
+    for name in ("items", "options"):
+        if name in _FORM_FIELDS[kind] and not (isinstance(public[name], list) and all(
+                isinstance(e, dict) and isinstance(e.get("id"), str) for e in public[name])):
+            return f"{name} must be a list of objects with an id"
+    return None
+
+
 def check(public: dict[str, Any], response: Any, tried: list[str] | None = None) -> Feedback:
     """Check `response` against the public form of one exercise; never raises.
 
