@@ -125,7 +125,8 @@ class Collection:
         data = data.astype({"students": int, "correct": int, "share_correct": float, "mean_attempts": float})
         cut = len(summary) - len(data)
         more = f"; only the {MAX_CHART_BARS} exercises with the fewest right answers are drawn ({cut} more in the summary)" if cut else ""
-        return alt.Chart(data).mark_bar().encode(
+        # One step of height per bar, so that labels never overlap however many exercises.
+        return alt.Chart(data, height=alt.Step(22)).mark_bar().encode(
             x=alt.X("share_correct:Q", title="Students with the right answer (share)", scale=alt.Scale(domain=[0, 1])),
             y=alt.Y("exercise:N", title=None, sort="x"),
             tooltip=["exercise:N", "students:Q", "correct:Q", "mean_attempts:Q"],

@@ -450,3 +450,14 @@ def test_decimal_and_fraction_answers_are_read_as_numbers(capsys):
         seminar_check("gcm-seminar-q1", value)
         out = capsys.readouterr().out
         assert "Type a number" not in out and ("Not quite" in out or "Correct" in out), out
+
+
+# --- L14 of the hostile review: the collector's chart grows with its exercises -------------
+
+def test_the_collectors_chart_gives_each_exercise_a_row_of_its_own(tmp_path):
+    specs = make_specs(tmp_path / "specs")
+    write(tmp_path / "in", "a.json", export(specs, {"tb-pick"}, name="A"))
+    chart = read_folder(tmp_path / "in", specs).chart().to_dict()
+    assert chart["height"] == {"step": 22}
+    notebook = (ROOT / "exercises" / "collect-answers.ipynb").read_text("utf-8")
+    assert "properties(height=" not in notebook, "a fixed height overlaps the labels of many exercises"
