@@ -200,6 +200,9 @@ def _schema_problem(doc: Any) -> str | None:
     where = "/".join(printable(str(p), 40) for p in error.absolute_path) or "(top level)"
     if "propertyNames" in error.absolute_schema_path:
         return f"{where}: a key that is not a valid exercise or item id"
+    if error.validator == "maxLength":
+        return (f"{where}: longer than {error.validator_value:,} characters, more than the book's page or "
+                "notebook can export (govmig/exercises/limits.json)")
     return f"malformed export at {where} ({error.validator} check failed)"
 
 

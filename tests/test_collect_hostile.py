@@ -141,7 +141,7 @@ def test_every_broken_file_is_read_or_skipped_with_a_reason(tmp_path, specs, mon
     assert read == {"good.json", "surrogate-name.json", "bom.json"}
     # 20 MB of essay: over the 5,000 characters a text answer may have (limits.json), so
     # the page, the widget and store.export cannot write it; a forged one is skipped.
-    assert "maxLength" in skipped["big-valid.json"]
+    assert "longer than 5,000 characters" in skipped["big-valid.json"]
     for name, reason in skipped.items():
         assert reason and "\n" not in reason, name
     assert "nested too deeply" in skipped["deep.json"]

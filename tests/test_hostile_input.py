@@ -120,7 +120,7 @@ def test_the_collector_reads_a_hand_in_in_linear_time(tmp_path):
 
     assert_linear(make, lambda folder: read_folder(folder, specs), 4_000, "read_folder")
     collection = read_folder(make(1_000_000), specs)
-    assert "maxLength" in dict(collection.skipped)["m.json"]
+    assert "longer than 5,000 characters" in dict(collection.skipped)["m.json"]
 
 
 def test_seminar_check_is_linear(capsys):
