@@ -461,3 +461,12 @@ def test_the_collectors_chart_gives_each_exercise_a_row_of_its_own(tmp_path):
     assert chart["height"] == {"step": 22}
     notebook = (ROOT / "exercises" / "collect-answers.ipynb").read_text("utf-8")
     assert "properties(height=" not in notebook, "a fixed height overlaps the labels of many exercises"
+
+
+def test_the_widgets_export_says_the_name_limit(tmp_path, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    box = load("gcm").export_button().widget()
+    assert "at most 100 characters" in box.name_input.placeholder
+    box.name_input.value = "N" * 150
+    box.button.click()
+    assert "longer than 100 characters" in box.status.value
