@@ -62,9 +62,7 @@ def _silent_server():
 
 @pytest.mark.browser
 @pytest.mark.slow
-def test_hostile_pages_print_without_hanging(tmp_path):
-    from playwright.sync_api import sync_playwright
-
+def test_hostile_pages_print_without_hanging(tmp_path, browser):
     port, stop, sock = _silent_server()
     site = tmp_path / "site"
     (site / "t").mkdir(parents=True)
@@ -86,12 +84,10 @@ def test_hostile_pages_print_without_hanging(tmp_path):
     numbering = {rel: ("1", 0) for rel in pages}
     started = time.monotonic()
     try:
-        with sync_playwright() as pw:
-            browser = PDF._Guarded(pw.chromium.launch(executable_path=PDF.CHROMIUM, args=PDF.ARGS))
-            document = PDF.compose(browser, base, list(pages), "Chapter 1", "Test", numbering)
-            out = tmp_path / "pdf" / "student" / "1-t.pdf"
-            PDF.render(browser, base, document, out, "Test")
-            browser.close()
+        guarded = PDF._Guarded(browser)   # as scripts/pdf.py's main() wraps the browser it launches
+        document = PDF.compose(guarded, base, list(pages), "Chapter 1", "Test", numbering)
+        out = tmp_path / "pdf" / "student" / "1-t.pdf"
+        PDF.render(guarded, base, document, out, "Test")
     finally:
         httpd.shutdown()
         stop.set()
