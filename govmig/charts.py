@@ -238,12 +238,37 @@ def _path(d: str) -> str:
 _MARK_ARIA = re.compile(r'\s(?:aria-label|aria-roledescription|role)="[^"]*"|\stransform="translate\(0,0\)"')
 
 
+# Characters XML cannot hold: vl-convert aborts the whole process on one (a NUL in a label
+# killed the kernel or the build), so they are refused first with a clear error.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def drawable(spec: Any) -> None:
+    """Raise ValueError naming where a chart's spec (titles, labels, data) holds a control
+    character that cannot be drawn; walks the spec without recursion."""
+    stack: list[tuple[str, Any]] = [("", spec)]
+    while stack:
+        where, value = stack.pop()
+        if isinstance(value, str):
+            bad = _NOT_XML.search(value)
+            if bad:
+                raise ValueError(
+                    f"this chart cannot be drawn: the text at {where or '(the spec)'} holds the control character "
+                    f"U+{ord(bad.group()):04X}, which no drawing can show. Remove it from the data or title "
+                    "first (for example df[column].str.replace('\\x00', ''))")
+        elif isinstance(value, dict):
+            stack += [(f"{where}/{k}", v) for k, v in value.items()] + [(f"{where}/(key)", k) for k in value]
+        elif isinstance(value, (list, tuple)):
+            stack += [(f"{where}/{n}", v) for n, v in enumerate(value)]
+
+
 def svg(spec: dict[str, Any], prefix: str, label: str = "") -> str:
     """The chart drawn as SVG by vl-convert (no browser, no network): what a reader without
     JavaScript, a printer, a PDF and a Jupyter kernel without internet see. Ids inside the
     drawing are prefixed so that several charts can share a page."""
     import vl_convert
 
+    drawable(spec)
     drawing = vl_convert.vegalite_to_svg(spec, vl_version=_vl_version()).replace("\n", " ")
     drawing = re.sub(r'(\sd=")([^"]*)"', lambda m: f'{m.group(1)}{_path(m.group(2))}"', drawing)
     drawing = _MARK_ARIA.sub("", drawing)

@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import json
 import linecache
+from decimal import Decimal
+from fractions import Fraction
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -30,6 +32,7 @@ from typing import Any
 from .exercises import load
 from .exercises.check import Feedback
 from .exercises.check import check as check_public
+from .exercises.check import form_problem
 
 LEGACY_CHECKS_FILE = "checks.json"   # zips made before checks were split by chapter
 HIDDEN_MARK = "### BEGIN HIDDEN TESTS"
@@ -48,7 +51,7 @@ def checks_file(chapter: str) -> str:
 def _read(path: Path, mtime: float) -> dict[str, dict[str, Any]]:
     try:
         forms = json.loads(path.read_text("utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
         raise SeminarSetupError(f"{path} cannot be read as a checks file ({exc}): copy it again "
                                 "from the chapter's zip (bash scripts/seminar.sh)") from None
     if not isinstance(forms, dict):
@@ -91,6 +94,8 @@ def _data_ready() -> None:
 
 def _as_response(public: dict[str, Any], value: Any) -> Any:
     """Accept what a notebook naturally computes (numpy or pandas scalars too)."""
+    if public["kind"] == "number" and isinstance(value, (Decimal, Fraction)):
+        value = float(value)  # exact enough at the checks' six decimals at most
     if public["kind"] == "number" and hasattr(value, "item") and not isinstance(value, (str, bytes)):
         try:
             value = value.item()
@@ -112,6 +117,10 @@ def check(question_id: str, value: Any, *, quiet: bool = False) -> bool:
     _data_ready()
     forms, where = _public_forms(chapter)
     public = forms.get(question_id)
+    problem = form_problem(public) if public is not None else None
+    if problem:
+        raise SeminarSetupError(f"the check {question_id!r} in {where} is damaged ({problem}): not your answer's "
+                                "fault; copy the checks file again from the chapter's zip (bash scripts/seminar.sh)")
     if public is None:
         known = ", ".join(sorted(k for k in forms if k.startswith(chapter + "-"))) or "none"
         raise SeminarSetupError(f"no check called {question_id!r} in {where} (it has: {known}): "

@@ -69,7 +69,12 @@ EXTRACT = """({prefix, chapter, tables}) => {
       if (e.hasAttribute(attr) && !e.closest('svg'))
         e.setAttribute(attr, e.getAttribute(attr).split(/\\s+/).map(id => prefix + '--' + id).join(' '));
   });
-  copy.querySelectorAll('a[href]').forEach(a => a.setAttribute('href', a.href));
+  // A link inside an SVG has an SVGAnimatedString for its .href: resolve its attribute instead.
+  copy.querySelectorAll('a[href]').forEach(a => a.setAttribute('href', typeof a.href === 'string' ? a.href
+    : new URL(a.getAttribute('href'), document.baseURI).href));
+  // Nothing of the page runs again in the print document: no script (an endless loop would
+  // stop the printer), no meta refresh (it would navigate away from it).
+  copy.querySelectorAll('script, meta, iframe, object, embed').forEach(e => e.remove());
   copy.querySelectorAll('img[src]').forEach(i => i.setAttribute('src', i.src));
   copy.querySelectorAll('details:not(.hide)').forEach(d => d.setAttribute('open', ''));  // solutions, chart descriptions
   // Tables: numbered per chapter ("Table 3.2"), captioned with the book's own words: an
@@ -103,6 +108,60 @@ EXTRACT = """({prefix, chapter, tables}) => {
 
 def slug(path: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", path.removesuffix(".html").lower()).strip("-")
+
+
+def unique_slugs(pages: list[str]) -> dict[str, str]:
+    """Each page's slug; pages whose slugs would be the same (t/a_b and t/a-b) get -2, -3, ...
+    so that each contents entry links to its own page."""
+    out: dict[str, str] = {}
+    taken: set[str] = set()
+    for rel in pages:
+        base = candidate = slug(rel)
+        n = 1
+        while candidate in taken:
+            n += 1
+            candidate = f"{base}-{n}"
+        taken.add(candidate)
+        out[rel] = candidate
+    return out
+
+
+# Only the book's own server is asked for anything while printing: an asset on another
+# host, or one that never answers, cannot hold the printer (Playwright's page.pdf() and
+# document.fonts.ready have no timeout of their own).
+SERVED: set[str] = set()
+
+
+_REFRESH = re.compile(r"<meta\b[^>]*http-equiv\s*=\s*[\"']?refresh[^>]*>", re.I)
+
+
+def _local_only(route) -> None:
+    url = route.request.url
+    if not (url.startswith(("data:", "blob:", "about:")) or any(url.startswith(base + "/") for base in SERVED)):
+        route.abort()
+    elif route.request.resource_type == "document":
+        # A page that refreshes itself (<meta http-equiv=refresh>) would leave before it is read.
+        response = route.fetch()
+        body = response.text()
+        route.fulfill(response=response, body=_REFRESH.sub("", body))
+    else:
+        route.continue_()
+
+
+class _Guarded:
+    """The browser, each of whose new pages asks only the book's server for anything."""
+
+    def __init__(self, browser) -> None:
+        self._browser = browser
+
+    def new_page(self, *args, **kwargs):
+        page = self._browser.new_page(*args, **kwargs)
+        page.route("**/*", _local_only)
+        page.set_default_timeout(120_000)
+        return page
+
+    def __getattr__(self, name):
+        return getattr(self._browser, name)
 
 
 def edition_line() -> str:
@@ -140,6 +199,7 @@ def serve(site: Path):
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     httpd.handle_error = lambda *a: None   # a font request cut short when a page closes
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    SERVED.add(f"http://127.0.0.1:{httpd.server_address[1]}")
     return httpd, f"http://127.0.0.1:{httpd.server_address[1]}"
 
 
@@ -176,18 +236,19 @@ def table_numbering(site: Path, book: dict) -> dict[str, tuple[str, int]]:
 
 def compose(browser, base: str, pages: list[str], title: str, subtitle: str, numbering: dict) -> str:
     """One print document from the built pages' articles."""
-    parts, styles = [], []
+    parts, styles, titles = [], [], {}
+    included = unique_slugs(pages)
     page = browser.new_page()
     for rel in pages:
         page.goto(f"{base}/{rel}", wait_until="load")
         label, before = numbering[rel]
-        got = page.evaluate(EXTRACT, {"prefix": slug(rel), "chapter": label, "tables": before})
+        got = page.evaluate(EXTRACT, {"prefix": included[rel], "chapter": label, "tables": before})
+        titles[rel] = re.sub(r"\s+[-\u2014|]\s+Governing Migration.*$", "", got["title"]) or rel
         if got["tables"] - before != count_tables(page.content()):
             raise SystemExit(f"{rel}: {got['tables'] - before} tables numbered, {count_tables(page.content())} in the page")
         styles += [s for s in got["styles"] if s not in styles]
         parts.append((rel, got["html"]))
     page.close()
-    included = {rel: slug(rel) for rel in pages}
 
     def link(match: re.Match) -> str:
         url = match.group(1)
@@ -200,7 +261,7 @@ def compose(browser, base: str, pages: list[str], title: str, subtitle: str, num
 
     body = []
     # Page numbers: a fixed-width placeholder, filled in by render() after a first printing.
-    contents = "".join(f'<li><a href="#doc-{included[rel]}"><span class="gm-print-entry">{html.escape(heading(h))}</span>'
+    contents = "".join(f'<li><a href="#doc-{included[rel]}"><span class="gm-print-entry">{html.escape(heading(h) or titles[rel])}</span>'
                        f'<span class="gm-print-leader"></span><span class="gm-print-page" data-gm-target="doc-{included[rel]}">'
                        f'{PLACEHOLDER}</span></a></li>' for rel, h in parts)
     body.append(f'<section class="gm-print-title"><h1 class="gm-print-book">Governing Migration</h1>'
@@ -220,9 +281,11 @@ def compose(browser, base: str, pages: list[str], title: str, subtitle: str, num
 
 
 def heading(article: str) -> str:
+    """The first h1's words, without its "#" permalink (a "#" in the title itself stays)."""
     found = re.search(r"<h1[^>]*>(.*?)</h1>", article, re.S)
-    text = re.sub(r"<[^>]+>", "", found.group(1)) if found else ""
-    return html.unescape(" ".join(text.replace("#", "").split()))
+    inner = re.sub(r'<a\b[^>]*class="[^"]*\bheaderlink\b[^"]*"[^>]*>.*?</a>', "", found.group(1), flags=re.S) if found else ""
+    text = re.sub(r"<[^>]+>", "", inner)
+    return html.unescape(" ".join(text.split()))
 
 
 def targets(pdf: bytes) -> dict[str, tuple[int, float]]:
@@ -354,7 +417,7 @@ def main() -> None:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        browser = _Guarded(pw.chromium.launch(executable_path=CHROMIUM, args=ARGS))
         if args.edition in ("student", "both"):
             if not (args.site / "index.html").is_file():
                 sys.exit(f"{args.site} is not built: bash scripts/build.sh")
