@@ -17,7 +17,9 @@ One module per concern; `setup()` below is the only place that wires them:
 - `cache`: the execution cache follows the package;
 - `editions`: instructor blocks stripped from the student edition;
 - `notebooks`: exercise cells show the exercise, not the code;
-- `numbering`: sub-page numbering.
+- `numbering`: sub-page numbering;
+- `components`: the textbook's boxes and the {exercise} role;
+- `citations`: one author-date citation style, one visible label per work.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from typing import Any
 from sphinx.application import Sphinx
 
 from .. import __version__, buildspeed, edition, searchindex
+from . import citations, components
 from .assets import *  # noqa: F401,F403  (names kept importable from govmig.sphinx)
 from .assets import _asset_needed, _copy_if_changed, _is_mathjax, _is_thebe, _node_modules, _prune_assets, _trim, copy_vendor  # noqa: F401
 from .cache import _fingerprint, _refresh_execution_cache  # noqa: F401
@@ -52,6 +55,8 @@ def _on_finished(app: Sphinx, exception: Exception | None) -> None:
 def setup(app: Sphinx) -> dict[str, Any]:
     buildspeed.connect(app)   # notebooks side by side, pages written in parallel
     searchindex.connect(app)  # glossary terms stay in the search index on rebuilds
+    citations.setup(app)      # one author-date style, one label per work
+    components.setup(app)     # case, objectives, "How we know" boxes, {exercise} links
     app.connect("builder-inited", _wrap_section_numbering)
     app.connect("doctree-read", _hide_exercise_source)
     app.add_config_value("govmig_node_modules", "", "env")
