@@ -22,7 +22,11 @@ KINDS = {"test_a_chapter_opens_on_a_case_then_says_what_the_student_will_learn":
          "test_each_visible_citation_label_leads_to_one_work_and_no_group_holds_more_than_three": "citations",
          "test_source_checks_sit_in_collapsed_how_we_know_boxes": "how-we-know",
          "test_reader_facing_prose_names_no_file_or_tool_of_the_book": "file-names",
-         "test_every_term_the_student_could_not_follow_is_defined": "terms"}
+         "test_every_term_the_student_could_not_follow_is_defined": "terms",
+         "test_every_exercise_has_a_level_and_names_the_section_it_practises": "levels",
+         "test_at_least_half_of_a_chapters_exercises_ask_for_more_than_recall": "mix",
+         "test_every_hint_points_to_a_heading_of_this_book": "hints",
+         "test_a_data_notebook_keeps_its_machinery_in_a_folded_how_this_notebook_works_note": "how-it-works"}
 
 
 def main(junit: str) -> None:

@@ -297,3 +297,116 @@ def test_the_key_words_page_comes_first_and_defines_every_key_word_from_the_glos
     for anchor, definition in entries:
         assert f'id="{anchor}"' in glossary, anchor
         assert len(_text(definition).split()) >= 8, anchor
+
+
+# --- Exercises ----------------------------------------------------------------------------
+
+LEVELS = ("recall", "apply", "analyse", "evaluate")
+HEADING = re.compile(r"^#{1,3}\s+(.+?)\s*$", re.M)
+LABEL = re.compile(r"^\(([A-Za-z0-9_-]+)\)=\s*$", re.M)
+
+
+@lru_cache(maxsize=None)
+def book_headings_and_labels() -> tuple[frozenset, frozenset]:
+    import json
+
+    headings, labels = set(), set()
+    texts = [p.read_text("utf-8") for p in ROOT.glob("*.md")]
+    texts += [p.read_text("utf-8") for p in (ROOT / "chapters").rglob("*.md")]
+    for nb in (ROOT / "chapters").rglob("*.ipynb"):
+        texts += ["".join(c["source"]) for c in json.loads(nb.read_text("utf-8"))["cells"] if c["cell_type"] == "markdown"]
+    for text in texts:
+        text = re.sub(r"^(```|~~~).*?^\1\s*$", "", text, flags=re.S | re.M)
+        headings |= {re.sub(r"[*_`]", "", h).strip() for h in HEADING.findall(text)}
+        labels |= set(LABEL.findall(text))
+    return frozenset(headings), frozenset(labels)
+
+
+def _specs(seminar: bool = False):
+    from govmig.exercises.spec import load_file
+
+    return [(p.stem, load_file(p)) for p in sorted((ROOT / "exercises" / "specs").glob("*.yaml"))
+            if p.stem.endswith("-seminar") == seminar]
+
+
+def _spec_params(kind: str, seminar: bool = False):
+    return [pytest.param(name, id=name, marks=_pending(name.removesuffix("-seminar"), f"{kind}[{name}]"))
+            for name, _ in _specs(seminar)]
+
+
+def _spec(name: str) -> dict:
+    return dict(_specs(name.endswith("-seminar")))[name]
+
+
+@pytest.mark.parametrize("name", _spec_params("levels") + _spec_params("levels", seminar=True))
+def test_every_exercise_has_a_level_and_names_the_section_it_practises(name):
+    _, labels = book_headings_and_labels()
+    problems = []
+    for ex in _spec(name)["exercises"]:
+        if ex.get("level") not in LEVELS:
+            problems.append(f"{ex['id']}: level {ex.get('level')!r}")
+        if not name.endswith("-seminar") and ex.get("section") not in labels:
+            problems.append(f"{ex['id']}: section {ex.get('section')!r} is not a label of this book")
+    assert not problems, problems
+
+
+@pytest.mark.parametrize("name", _spec_params("mix"))
+def test_at_least_half_of_a_chapters_exercises_ask_for_more_than_recall(name):
+    levels = [ex.get("level") for ex in _spec(name)["exercises"]]
+    higher = sum(lv in ("apply", "analyse", "evaluate") for lv in levels)
+    recall = sum(lv == "recall" for lv in levels)
+    assert higher * 2 >= len(levels), f"{higher} of {len(levels)} apply, analyse or evaluate"
+    assert recall * 4 <= len(levels), f"{recall} of {len(levels)} are recall"
+
+
+@pytest.mark.parametrize("name", _spec_params("hints") + _spec_params("hints", seminar=True))
+def test_every_hint_points_to_a_heading_of_this_book(name):
+    """A hint names headings of this book in curly double quotes (“…”): each must exist, so
+    a renamed heading fails here; no hint sends a student to a page they cannot open."""
+    headings, _ = book_headings_and_labels()
+    problems = []
+    for ex in _spec(name)["exercises"]:
+        for quoted in re.findall(r"“([^”]+)”", ex.get("hint", "") or ""):
+            if quoted.strip() not in headings:
+                problems.append(f"{ex['id']}: “{quoted}” is not a heading of this book")
+    assert not problems, problems
+
+
+def test_the_instructor_guide_shows_each_chapters_level_mix():
+    html = INSTRUCTOR_SITE / "instructor" / "guide.html"
+    if not html.is_file():
+        pytest.skip("instructor edition not built")
+    table = re.search(r'<table class="[^"]*gm-exercise-levels.*?</table>', html.read_text("utf-8"), re.S)
+    assert table, "no levels table in the instructor guide"
+    rows = re.findall(r"<tr[^>]*>(.*?)</tr>", table.group(0), re.S)[1:]
+    assert len(rows) == len(_specs()), "one row per chapter"
+    for (name, spec), row in zip(_specs(), rows):
+        cells = [_text(c) for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+        assert int(cells[6]) == len(spec["exercises"]), (name, cells)
+
+
+# --- Notebooks ----------------------------------------------------------------------------
+
+def _data_notebooks(kind: str):
+    out = []
+    for ch in CHAPTERS:
+        for doc in chapter_docs(ch):
+            if (ROOT / f"{doc}.ipynb").is_file() and not doc.endswith("-exercises"):
+                out.append(pytest.param(doc, id=doc, marks=_pending(ch, f"{kind}[{doc}]")))
+    return out
+
+
+@pytest.mark.parametrize("doc", _data_notebooks("how-it-works"))
+def test_a_data_notebook_keeps_its_machinery_in_a_folded_how_this_notebook_works_note(doc):
+    """TEXTBOOK-GUIDE §9: the visible prose says the question, the data, what the chart
+    shows and cannot show; schemas, glued values and transforms go into a folded note,
+    which the book shows as a closed <details> box."""
+    import json
+
+    cells = json.loads((ROOT / f"{doc}.ipynb").read_text("utf-8"))["cells"]
+    notes = [c for c in cells if c["cell_type"] == "markdown"
+             and re.search(r":class:\s*dropdown how-it-works", "".join(c["source"]))]
+    assert notes, "no 'How this notebook works' note"
+    html = _html(SITE, doc)
+    assert re.search(r'<details class="admonition how-it-works">\s*<summary class="admonition-title">How this notebook works',
+                     html), "the note is not a folded box in the book"

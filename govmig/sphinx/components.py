@@ -213,6 +213,51 @@ class Datasets(SphinxDirective):
         return [listing]
 
 
+LEVELS = ("recall", "apply", "analyse", "evaluate")
+
+
+class ExerciseLevels(SphinxDirective):
+    """```{exercise-levels}```: each chapter's mix of exercise levels, counted from the
+    specs (generated, so it cannot drift from them). Seminar specs are left out."""
+
+    def run(self) -> list[nodes.Node]:
+        from ..exercises.spec import load_file
+
+        rows = []
+        for path in sorted((Path(self.env.srcdir) / "exercises" / "specs").glob("*.yaml")):
+            if path.stem.endswith("-seminar"):
+                continue
+            self.env.note_dependency(str(path))
+            spec = load_file(path)
+            counts = {level: 0 for level in LEVELS}
+            missing = 0
+            for ex in spec.get("exercises", []):
+                if ex.get("level") in counts:
+                    counts[ex["level"]] += 1
+                else:
+                    missing += 1
+            total = sum(counts.values()) + missing
+            higher = total - counts["recall"] - missing
+            rows.append([spec.get("title", spec["chapter"]).split(":")[0], *(str(counts[lv]) for lv in LEVELS),
+                         str(missing) if missing else "", str(total),
+                         f"{round(100 * higher / total)} %" if total else ""])
+        header = ["Chapter", "Recall", "Apply", "Analyse", "Evaluate", "No level", "All", "Apply or above"]
+        table = nodes.table(classes=["gm-exercise-levels"])
+        group = nodes.tgroup(cols=len(header))
+        table += group
+        for _ in header:
+            group += nodes.colspec(colwidth=1)
+        head, body = nodes.thead(), nodes.tbody()
+        for cells, part in ((header, head), *((r, body) for r in rows)):
+            row = nodes.row()
+            for cell in cells:
+                row += nodes.entry("", nodes.paragraph("", cell))
+            part += row
+        group += head
+        group += body
+        return [table]
+
+
 def setup(app: Sphinx) -> None:
     app.add_node(folded, html=(_visit_folded_html, _depart_folded_html),
                  latex=(_skip, _skip), text=(_skip, _skip), man=(_skip, _skip), texinfo=(_skip, _skip))
@@ -223,5 +268,6 @@ def setup(app: Sphinx) -> None:
     app.add_directive("key-words", KeyWords)
     app.add_post_transform(FillKeyWords)
     app.add_directive("datasets", Datasets)
+    app.add_directive("exercise-levels", ExerciseLevels)
     app.add_css_file("govmig-textbook.css")
     app.connect("doctree-read", fold_boxes)
