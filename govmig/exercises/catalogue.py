@@ -49,7 +49,7 @@ def verdict_form(ex: dict) -> dict:
     form = {key: ex[key] for key in DECISIVE if key in ex}
     for part in ("items", "options"):
         if part in ex:
-            form[part] = [entry["id"] for entry in ex[part]]
+            form[part] = sorted(entry["id"] for entry in ex[part])   # the order shown decides nothing
     return form
 
 
