@@ -46,8 +46,12 @@ ND = "n.d."
 BRACES = re.compile(r"[{}]")
 
 
+LATEX_ESCAPE = re.compile(r"\\([_&%$#])")
+
+
 def _plain(text: str) -> str:
-    return " ".join(BRACES.sub("", str(text)).split())
+    """A field as a reader sees it: no braces, no LaTeX escapes ("country\\_converter")."""
+    return " ".join(LATEX_ESCAPE.sub(r"\1", BRACES.sub("", str(text))).split())
 
 
 def _people(entry: Any) -> list[Any]:

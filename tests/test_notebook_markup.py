@@ -103,6 +103,8 @@ def test_the_bibliography_lists_every_work_a_notebook_cites():
     for path in NOTEBOOKS:
         for m in CITATION.finditer(markdown(path)):
             for part in re.split(r";\s*", m["text"].strip("()")):
+                if not re.search(r"\d{4}|n\.d\.", part):
+                    continue                      # a link to the page itself ("the bibliography"), not a citation
                 key = _work(part.strip(), by_label)
                 if key is None:
                     unknown.append(f"{ids(path)}: {part}")
