@@ -236,7 +236,6 @@ def test_a_match_exercise_in_another_order_loads(items, options, answer):
 
 _LAYOUT_ISSUES = {
     "imrf": "Chapter 5 as a textbook chapter: two Forums, the voices in them, and a research task where the record stops",
-    "iom": "Chapter 1 as a textbook chapter: the IOM through the people it moves, plainly, current to December 2026",
 }
 
 
