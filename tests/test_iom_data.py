@@ -31,10 +31,18 @@ def tables():
 
 
 def test_every_glue_reference_is_defined():
+    """Numbers in the prose are glue roles or, in notebooks that must read in JupyterLab,
+    literal text followed by a marker naming the glued value (`67<!-- glue:cow_1998 -->`);
+    each named value exists, and the text before a marker is that value's text."""
     for path in (NUMBERS, PHASES):
-        used = set(re.findall(r"\{glue:text\}`([^`]+)`", markdown(path)))
+        text, values = markdown(path), glued(path)
+        roles = set(re.findall(r"\{glue:text\}`([^`]+)`", text))
+        markers = re.findall(r"(\S+)<!-- glue:([\w-]+) -->", text)
+        used = roles | {name for _, name in markers}
         assert used, path.name
-        assert used <= set(glued(path)), f"{path.name}: undefined glue {sorted(used - set(glued(path)))}"
+        assert used <= set(values), f"{path.name}: undefined glue {sorted(used - set(values))}"
+        for before, name in markers:
+            assert before.endswith(values[name].split()[-1]), f"{path.name}: {before!r} is not glue {name} ({values[name]!r})"
 
 
 def test_growth_pairs_match_the_data(tables):

@@ -235,7 +235,6 @@ def test_a_match_exercise_in_another_order_loads(items, options, answer):
 
 
 _LAYOUT_ISSUES = {
-    "iom": "Chapter 1 as a textbook chapter: the IOM through the people it moves, plainly, current to December 2026",
 }
 
 
