@@ -49,9 +49,25 @@ BRACES = re.compile(r"[{}]")
 LATEX_ESCAPE = re.compile(r"\\([_&%$#])")
 
 
+ACCENTS = {"'": "\u0301", "`": "\u0300", "^": "\u0302", '"': "\u0308", "~": "\u0303", "c": "\u0327", "v": "\u030c"}
+LATEX_ACCENT = re.compile(r"\\([`'^\"~cv])\s*\{?([A-Za-z])\}?")
+
+
 def _plain(text: str) -> str:
-    """A field as a reader sees it: no braces, no LaTeX escapes ("country\\_converter")."""
-    return " ".join(LATEX_ESCAPE.sub(r"\1", BRACES.sub("", str(text))).split())
+    """A field as a reader sees it: LaTeX accents and escapes decoded ("P\\'ecoud" is
+    "Pécoud", "country\\_converter" is "country_converter"), braces gone."""
+    import unicodedata
+
+    text = str(text)
+    try:
+        import codecs
+
+        import latexcodec  # noqa: F401  (registers the codec; installed with pybtex)
+        text = codecs.decode(text, "ulatex")
+    except (ImportError, ValueError, UnicodeError):
+        text = LATEX_ACCENT.sub(lambda m: m.group(2) + ACCENTS[m.group(1)], text)
+    text = LATEX_ESCAPE.sub(r"\1", BRACES.sub("", text))
+    return " ".join(unicodedata.normalize("NFC", text).split())
 
 
 def _people(entry: Any) -> list[Any]:
