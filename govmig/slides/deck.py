@@ -348,7 +348,9 @@ def build_deck(ch: Chapter, edition: str) -> Deck:
             d.text_slides("Summary", [Para(t) for t, _ in ch.summary])
     used: set[str] = set()
     for sec in ch.sections:
-        said = [t for t, ids in ch.summary if sec.id in ids]
+        # a summary block that opens with its section's name ("Soft law: ...") loses the
+        # name, which the slide's title already says
+        said = [_without_name(t, sec.title) for t, ids in ch.summary if sec.id in ids]
         if said:
             d.text_slides(sec.title, [Para(t) for t in said])
         for chart in (c for c in ch.charts if c.section == sec.id):
@@ -370,6 +372,13 @@ def build_deck(ch: Chapter, edition: str) -> Deck:
                 notes.append(f"Question {i}, practised by " + " ".join(answer_notes(ex)))
         d.text_slides("Review questions", bullets([q for q, _ in ch.review], numbered=True), notes)
     return d
+
+
+def _without_name(text: str, name: str) -> str:
+    if not text.lower().startswith(name.lower()) or len(text) < len(name) + 20:
+        return text
+    rest = text[len(name):].lstrip(" :.–—").strip()
+    return rest[:1].upper() + rest[1:]
 
 
 LEVELS = {"apply": 0, "analyse": 1, "evaluate": 2, "recall": 3, "": 4}
