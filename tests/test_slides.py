@@ -42,12 +42,20 @@ def fixture_book(root: Path):
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    """{'fixture': [...], 'book': [...]}: (chapter, edition, pptx path) of every deck, and the
-    PDFs of all of them from one LibreOffice call."""
+def built_fixture(tmp_path_factory):
+    """{'decks': {'fixture': [(chapter, edition, pptx path), ...]}}: the fixture's decks."""
     out = tmp_path_factory.mktemp("slides")
-    decks = {"fixture": [], "book": []}
-    chapters = {"fixture": fixture_book(FIXTURE)}
+    paths = write_decks(chs := fixture_book(FIXTURE), out / "fixture")
+    report(chs, out / "fixture")
+    return {"decks": {"fixture": [(chs[0], e, p) for e, p in zip(EDITIONS, paths)]}, "out": out}
+
+
+@pytest.fixture(scope="module")
+def built(built_fixture):
+    """{'decks': {'fixture': [...], 'book': [...]}}: (chapter, edition, pptx path) of every deck."""
+    out = built_fixture["out"]
+    decks = {"fixture": built_fixture["decks"]["fixture"], "book": []}
+    chapters = {}
     if (SITE / "index.html").exists() and (INSTRUCTOR_SITE / "index.html").exists():
         chapters["book"] = read_book(ROOT, SITE, INSTRUCTOR_SITE)
     for name, chs in chapters.items():
@@ -63,16 +71,19 @@ def built(tmp_path_factory):
     box = next(sh for sh in prs.slides[1].shapes if sh.name == "Text")
     box.height = box.height // 6
     prs.save(str(out / "bad.pptx"))
-    pdfs = {}
-    if shutil.which("soffice"):
-        every = [p for items in decks.values() for _, _, p in items] + [out / "bad.pptx"]
-        flat = out / "pdf"
-        flat.mkdir()
-        for p in every:                  # one folder, one call; names kept apart by a prefix
-            shutil.copy(p, flat / f"{p.parent.name}--{p.name}")
-        for pdf in to_pdf(sorted(flat.glob("*.pptx")), flat, timeout=900):
-            pdfs[pdf.stem] = pdf
-    return {"decks": decks, "pdfs": pdfs, "out": out}
+    return {"decks": decks, "out": out}
+
+
+@pytest.fixture(scope="module")
+def pdfs(built):
+    """{'<set>--<deck>': PDF} of every deck, from ONE LibreOffice Impress call."""
+    out = built["out"]
+    every = [p for items in built["decks"].values() for _, _, p in items] + [out / "bad.pptx"]
+    flat = out / "pdf"
+    flat.mkdir(exist_ok=True)
+    for p in every:                      # one folder, one call; names kept apart by a prefix
+        shutil.copy(p, flat / f"{p.parent.name}--{p.name}")
+    return {pdf.stem: pdf for pdf in to_pdf(sorted(flat.glob("*.pptx")), flat, timeout=900)}
 
 
 def all_decks(built):
@@ -114,15 +125,15 @@ FIXTURE_TITLES = [
 ]
 
 
-def test_fixture_deck_has_every_part_in_the_chapters_order(built):
-    for ch, edition, path in built["decks"]["fixture"]:
+def test_fixture_deck_has_every_part_in_the_chapters_order(built_fixture):
+    for ch, edition, path in built_fixture["decks"]["fixture"]:
         assert titles(path) == FIXTURE_TITLES, edition
-    ch = built["decks"]["fixture"][0][0]
+    ch = built_fixture["decks"]["fixture"][0][0]
     assert ch.missing == []
 
 
-def test_slides_carry_the_books_text(built):
-    ch, _, path = built["decks"]["fixture"][0]
+def test_slides_carry_the_books_text(built_fixture):
+    ch, _, path = built_fixture["decks"]["fixture"][0]
     slides = {s.shapes.title.text_frame.text: " ".join(
         sh.text_frame.text for sh in s.shapes if sh.has_text_frame and not sh.is_placeholder
         and sh.text_frame.text.strip() and sh.name != "Footer")
@@ -265,8 +276,8 @@ def test_student_decks_carry_no_answer_or_teaching_note(built):
                     assert ex.solution[0] not in text, (path.name, ex.id)
 
 
-def test_instructor_notes_carry_answers_and_notes_keyed_by_exercise_id(built):
-    inst = next(p for ch, e, p in built["decks"]["fixture"] if e == "instructor")
+def test_instructor_notes_carry_answers_and_notes_keyed_by_exercise_id(built_fixture):
+    inst = next(p for ch, e, p in built_fixture["decks"]["fixture"] if e == "instructor")
     notes = {s.shapes.title.text_frame.text: s.notes_slide.notes_text_frame.text
              for s in Presentation(str(inst)).slides if s.has_notes_slide}
     one = notes["In class: Exercise 1: why meet at all?"]
@@ -293,11 +304,11 @@ def _pdf_words(pdf: Path) -> list[list[tuple[float, float, float, float, str]]]:
 
 
 @needs_lo
-def test_libreoffice_opens_every_deck_and_no_text_runs_outside_its_box(built):
+def test_libreoffice_opens_every_deck_and_no_text_runs_outside_its_box(built, pdfs):
     """Every deck converts; the PDF has one page a slide; every word LibreOffice drew lies
     inside a text box of its slide (1 pt of slack), and every box's words were all drawn."""
     for kind, ch, edition, path in all_decks(built):
-        pdf = built["pdfs"].get(f"{kind}--{path.stem}")
+        pdf = pdfs.get(f"{kind}--{path.stem}")
         assert pdf is not None and pdf.stat().st_size > 1000, (kind, path.name)
         prs = Presentation(str(path))
         pages = _pdf_words(pdf)
@@ -314,11 +325,31 @@ def test_libreoffice_opens_every_deck_and_no_text_runs_outside_its_box(built):
 
 
 @needs_lo
-def test_a_box_too_small_for_its_text_is_caught(built):
+def test_a_box_too_small_for_its_text_is_caught(built, pdfs):
     """The check above fails on overflowing text: the control deck's case text runs out of
     its shrunken box in LibreOffice's rendering."""
     bad = built["out"] / "bad.pptx"
     box = next(sh for sh in Presentation(str(bad)).slides[1].shapes if sh.name == "Text")
-    words = _pdf_words(built["pdfs"][f"{bad.parent.name}--bad"])[1]
+    words = _pdf_words(pdfs[f"{bad.parent.name}--bad"])[1]
     bottom = (box.top + box.height) / EMU_PER_PT
     assert any(y1 > bottom + 1 for _, _, _, y1, _ in words)
+
+
+def test_a_summary_not_keyed_to_every_section_is_shown_whole(tmp_path):
+    """One summary paragraph that names no section: no per-section slides, the whole
+    Summary on its own slides (nothing of it is dropped), and the build says so."""
+    root = tmp_path / "book"
+    shutil.copytree(FIXTURE, root)
+    closing = root / "html" / "chapters" / "demo" / "demo-closing.html"
+    html = closing.read_text("utf-8").replace(
+        '<p><a class="reference internal" href="demo-data.html#demo-how-often"><span class="std std-ref">How often it met</span></a>: ',
+        "<p>Counting: ")
+    closing.write_text(html, "utf-8")
+    ch = fixture_book(root)[0]
+    assert ch.missing == ["summary keyed to sections"]
+    path = write_decks([ch], tmp_path / "decks")[0]
+    t = titles(path)
+    assert "Sections: The forum in numbers" in t and "Why states meet" not in t
+    summary = " ".join(deck_text(path).split())
+    assert "Counting: the forum met eleven times in four years, most often in 2022." in summary
+    assert "the meeting by the river was a success by the forum's own measure." in summary

@@ -377,7 +377,7 @@ def _missing(ch: Chapter) -> None:
         ch.missing.append("objectives")
     if not ch.summary:
         ch.missing.append("summary")
-    elif not any(ids for _, ids in ch.summary):
+    elif not all(ids for _, ids in ch.summary):
         ch.missing.append("summary keyed to sections")
     if not ch.key_terms:
         ch.missing.append("key terms")

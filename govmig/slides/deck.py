@@ -338,7 +338,7 @@ def build_deck(ch: Chapter, edition: str) -> Deck:
     if ch.objectives:
         d.text_slides("In this chapter", bullets(ch.objectives))
 
-    keyed = any(ids for _, ids in ch.summary)
+    keyed = bool(ch.summary) and all(ids for _, ids in ch.summary)   # else nothing of it is lost
     if not keyed:                        # no summary keyed to sections yet: each page's headings
         for page, page_title in ch.pages:
             heads = [s.title for s in ch.sections if s.page == page]
@@ -350,7 +350,7 @@ def build_deck(ch: Chapter, edition: str) -> Deck:
     for sec in ch.sections:
         # a summary block that opens with its section's name ("Soft law: ...") loses the
         # name, which the slide's title already says
-        said = [_without_name(t, sec.title) for t, ids in ch.summary if sec.id in ids]
+        said = [_without_name(t, sec.title) for t, ids in ch.summary if sec.id in ids] if keyed else []
         if said:
             d.text_slides(sec.title, [Para(t) for t in said])
         for chart in (c for c in ch.charts if c.section == sec.id):
