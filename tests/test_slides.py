@@ -353,3 +353,17 @@ def test_a_summary_not_keyed_to_every_section_is_shown_whole(tmp_path):
     summary = " ".join(deck_text(path).split())
     assert "Counting: the forum met eleven times in four years, most often in 2022." in summary
     assert "the meeting by the river was a success by the forum's own measure." in summary
+
+
+def test_two_sections_of_one_name_get_two_titles():
+    """Pages may repeat a heading ("The UN Network on Migration" in two pages of chapter 4):
+    the second slide's title is told apart."""
+    from govmig.slides.book import Chapter, Section
+    from govmig.slides.deck import build_deck
+
+    ch = Chapter(slug="x", number="1", title="A chapter",
+                 sections=[Section("a", "The Network", "p1"), Section("b", "The Network", "p2")],
+                 summary=[("The Network: first page, a sentence long enough.", ["a"]),
+                          ("The Network: second page, a sentence long enough.", ["b"])])
+    t = [s.shapes.title.text_frame.text for s in build_deck(ch, "student").prs.slides]
+    assert t == ["A chapter", "The Network", "The Network (2)"]
