@@ -116,7 +116,7 @@ FIXTURE_TITLES = [
     "What the forum produces (1 of 2)",
     "What the forum produces (2 of 2)",
     "In class: Exercise 3: texts or effects?",
-    "How often it met",
+    "Counting",
     "Fig. 9.1: Meetings of the demo forum",
     "In class: Exercise 2: the busiest year",
     "Back to the case",
@@ -147,6 +147,8 @@ def test_slides_carry_the_books_text(built_fixture):
     assert "• soft law" in slides["Key terms"] and "• peer review" in slides["Key terms"]
     assert "2. In which year did the forum meet most often? (Exercise 2)" in slides["Review questions"]
     assert "Source: invented for the tests." in slides["Fig. 9.1: Meetings of the demo forum"]
+    # a summary item's bold opening words title its slide; the links after them are left out
+    assert slides["Counting"] == "The forum met eleven times in four years, most often in 2022."
     # the recall exercise of the same section is not the in-class one
     assert "In class: Exercise 4: the date" not in slides
 
@@ -342,8 +344,8 @@ def test_a_summary_not_keyed_to_every_section_is_shown_whole(tmp_path):
     shutil.copytree(FIXTURE, root)
     closing = root / "html" / "chapters" / "demo" / "demo-closing.html"
     html = closing.read_text("utf-8").replace(
-        '<p><a class="reference internal" href="demo-data.html#demo-how-often"><span class="std std-ref">How often it met</span></a>: ',
-        "<p>Counting: ")
+        '<p><a class="reference internal" href="#demo-back"><span class="std std-ref">Back to the case</span></a>: ',
+        "<p>In the end: ")
     closing.write_text(html, "utf-8")
     ch = fixture_book(root)[0]
     assert ch.missing == ["summary keyed to sections"]
@@ -351,8 +353,8 @@ def test_a_summary_not_keyed_to_every_section_is_shown_whole(tmp_path):
     t = titles(path)
     assert "Sections: The forum in numbers" in t and "Why states meet" not in t
     summary = " ".join(deck_text(path).split())
-    assert "Counting: the forum met eleven times in four years, most often in 2022." in summary
-    assert "the meeting by the river was a success by the forum's own measure." in summary
+    assert "In the end: the meeting by the river was a success by the forum's own measure." in summary
+    assert "Counting (How often it met). The forum met eleven times in four years" in summary
 
 
 def test_two_sections_of_one_name_get_two_titles():

@@ -78,6 +78,8 @@ class Chapter:
     objectives: list[str] = field(default_factory=list)
     sections: list[Section] = field(default_factory=list)
     summary: list[tuple[str, list[str]]] = field(default_factory=list)   # (text, section ids)
+    summary_leads: list[tuple[str, str]] = field(default_factory=list)   # (bold opening words, the rest)
+
     key_terms: list[str] = field(default_factory=list)
     review: list[tuple[str, list[str]]] = field(default_factory=list)    # (text, exercise ids)
     charts: list[Chart] = field(default_factory=list)
@@ -230,6 +232,7 @@ def read_chapter(slug: str, pages: list[str], html: Path, instructor_html: Path 
     if summary is not None:
         for b in blocks(summary):
             ch.summary.append((text(b), _summary_sections(ch, b)))
+            ch.summary_leads.append(_lead(b))
     terms = _end_section(articles, "key terms")
     if terms is not None:
         ch.key_terms = [text(li) for li in terms.find_all("li")] or \
@@ -249,6 +252,23 @@ def read_chapter(slug: str, pages: list[str], html: Path, instructor_html: Path 
 
     _missing(ch)
     return ch
+
+
+def _lead(block: Tag) -> tuple[str, str]:
+    """A summary item that opens with words in bold ("**Marrakesh** (link). The states ...")
+    gives those words as its slide's title, and the rest, without the links in brackets
+    that follow the bold words, as its text."""
+    full = text(block)
+    strong = block.find(["strong", "b"])
+    if strong is None or not text(strong) or not full.startswith(text(strong)):
+        return "", full
+    lead = text(strong).strip(" .:")
+    rest = full[len(text(strong)):].lstrip(" .:")
+    if rest.startswith("(") and ")" in rest:
+        rest = rest[rest.index(")") + 1:].lstrip(" .:")
+    if not lead or len(rest) < 20:
+        return "", full
+    return lead, rest[:1].upper() + rest[1:]
 
 
 def _summary_sections(ch: Chapter, block: Tag) -> list[str]:

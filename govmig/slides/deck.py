@@ -347,12 +347,18 @@ def build_deck(ch: Chapter, edition: str) -> Deck:
         if ch.summary:
             d.text_slides("Summary", [Para(t) for t, _ in ch.summary])
     used: set[str] = set()
+    shown: set[int] = set()
+    leads = ch.summary_leads or [("", t) for t, _ in ch.summary]
     for sec in ch.sections:
-        # a summary block that opens with its section's name ("Soft law: ...") loses the
-        # name, which the slide's title already says
-        said = [_without_name(t, sec.title) for t, ids in ch.summary if sec.id in ids] if keyed else []
+        # each block once, under the first section it speaks for; its bold opening words
+        # (or the section's name) are the slide's title, and a block that opens with the
+        # section's name ("Soft law: ...") loses it, since the title says it
+        said = [(i, leads[i][0], _without_name(leads[i][1] if leads[i][0] else t, sec.title))
+                for i, (t, ids) in enumerate(ch.summary) if keyed and sec.id in ids and i not in shown]
         if said:
-            d.text_slides(sec.title, [Para(t) for t in said])
+            shown |= {i for i, _, _ in said}
+            title = said[0][1] if said[0][1] and len(said) == 1 else sec.title
+            d.text_slides(title, [Para(t) for _, _, t in said])
         for chart in (c for c in ch.charts if c.section == sec.id):
             d.chart_slide(chart)
         ex = _in_class(ch, sec.id, used)
