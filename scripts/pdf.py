@@ -294,8 +294,9 @@ def student(browser, site: Path, out: Path) -> None:
     numbering = table_numbering(site, book)
     httpd, base = serve(site)
     try:
-        for number, key, files in book["chapters"]:   # with the glossary and bibliography its links lead to
-            pages = [f"{f}.html" for f in files] + [p for p in ("glossary.html", "bibliography.html") if (site / p).is_file()]
+        for number, key, files in book["chapters"]:   # key words first; the glossary and bibliography its links lead to
+            pages = ([p for p in ("keywords.html",) if (site / p).is_file()] + [f"{f}.html" for f in files]
+                     + [p for p in ("glossary.html", "bibliography.html") if (site / p).is_file()])
             render(browser, base, compose(browser, base, pages, f"Chapter {number}", "Student edition", numbering),
                    out / "student" / f"{number}-{key}.pdf", f"Governing Migration · Chapter {number}")
         everything = [f"{book['root']}.html"] + [f"{f}.html" for files in book["parts"].values() for f in files]

@@ -462,3 +462,29 @@ def test_a_chart_and_its_caption_share_a_page(number, key, docs):
         assert on, f"{caption}: no Figure with its description"
         texts = [squash(reader.pages[i].extract_text()) for i in sorted(on)]
         assert any(squash(caption) in t for t in texts), f"{caption} is not on the page of its chart (pages {sorted(on)})"
+
+
+def boxes(doc: str) -> list[tuple[str, str]]:
+    """(kind, first words of the body) of each case, objectives and folded box on a page."""
+    import html as h
+
+    page = (SITE / f"{doc}.html").read_text("utf-8")
+    found = []
+    for kind, body in re.findall(r'<details class="admonition (how-we-know|how-it-works)">\s*<summary[^>]*>.*?</summary>(.*?)</details>',
+                                 page, re.S):
+        found.append((kind, h.unescape(re.sub(r"<[^>]+>", " ", body))))
+    for kind, body in re.findall(r'<div class="(?:[^"]*\s)?(case|objectives)(?:\s[^"]*)?">\s*<p class="admonition-title">.*?</p>(.*?)</div>',
+                                 page, re.S):
+        found.append((kind, h.unescape(re.sub(r"<[^>]+>", " ", body))))
+    return [(k, " ".join(b.split()[:12])) for k, b in found if b.split()]
+
+
+@pytest.mark.parametrize("number,key,docs", CHAPTERS, ids=[c[1] for c in CHAPTERS])
+def test_a_chapter_pdf_prints_its_case_and_every_folded_box_in_full(number, key, docs):
+    """"How we know" and "How this notebook works" boxes are closed on the web and open on
+    paper: the start of every box's body is in the chapter's PDF, as are the case and the
+    objectives; and the key words come first."""
+    _, text = read(chapter_pdf(number, key))
+    missing = [(doc, kind, words) for doc in docs for kind, words in boxes(doc) if squash(words)[:50] not in text]
+    assert not missing, missing[:5]
+    assert "keywordsbeforeyoustart" in text[:20000]

@@ -303,7 +303,4 @@ def _readability():
     return mod
 
 
-@pytest.mark.parametrize("page", _readability().narrative_pages(), ids=lambda p: p.relative_to(ROOT).as_posix())
-def test_narrative_pages_are_readable(page):
-    result = _readability().measure(page)
-    assert result.ok, result.line()
+# The readability limits are tested in tests/test_textbook.py (TEXTBOOK-GUIDE §10).

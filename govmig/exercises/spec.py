@@ -49,13 +49,52 @@ def _consistency(ex: dict[str, Any]) -> list[str]:
             problems.append(f"duplicate {name} ids")
     if kind == "choice" and ans not in option_ids:
         problems.append(f"answer {ans!r} is not an option id")
-    if kind == "order" and sorted(ans) != sorted(item_ids):
+    if kind == "order" and sorted(ans, key=str) != sorted(item_ids, key=str):
         problems.append("answer must list every item id exactly once")
+    elif kind == "order" and list(ans) == item_ids and ex["id"] not in LAYOUT_PENDING:
+        problems.append("items are listed in the answer's order (every renderer shows the spec's order, "
+                        "so the exercise would give its answer away): list them in another order")
     if kind == "match":
-        if sorted(ans) != sorted(item_ids):
+        if sorted(ans, key=str) != sorted(item_ids, key=str):
             problems.append("answer must give an option for every item id")
         problems += [f"answer for {k!r} is not an option id" for k, v in ans.items() if v not in option_ids]
+        if not problems and lined_up(item_ids, option_ids, ans) and ex["id"] not in LAYOUT_PENDING:
+            problems.append("options line up with the items' answers (the first item's answer is the first "
+                            "option, the second's the second, ...): list the options in another order")
     return problems
+
+
+def lined_up(item_ids: list[str], option_ids: list[str], answer: dict[str, str]) -> bool:
+    """Whether a match exercise's options, in the spec's order, are its items' answers in
+    the items' order (as far as both lists go): a layout that gives the answer away."""
+    pairs = min(len(item_ids), len(option_ids))
+    if pairs < 2 or not all(answer.get(item_ids[k]) == option_ids[k] for k in range(pairs)):
+        return False
+    # One to one, or a run of three or more; two options answering the first two items
+    # of many is as likely as not, and shows nothing.
+    return pairs == len(item_ids) or pairs >= 3
+
+
+def layout_gives_answer_away(ex: dict[str, Any]) -> bool:
+    """An order exercise listed in the answer's order, or a match exercise whose options
+    line up with its items' answers (every renderer shows the spec's order)."""
+    items = [i["id"] for i in ex.get("items", [])]
+    if ex["kind"] == "order":
+        return list(ex["answer"]) == items
+    if ex["kind"] == "match":
+        return lined_up(items, [o["id"] for o in ex["options"]], ex["answer"])
+    return False
+
+
+# Exercises in the book's specs that still give their answer away in their layout, left
+# to their chapters' issues (a spec's owner reorders it, which changes its key: a new id).
+# Nothing else may join this list: tests/test_spec_strict.py fails when one is fixed, so
+# that it leaves the list.
+LAYOUT_PENDING = frozenset({
+    "gcm-road-order", "gcm-soft-law-functions",   # Chapter 4 as a textbook chapter
+    "imrf-speakers-match",                        # Chapter 5 as a textbook chapter
+    "iom-readings-match",                         # Chapter 1 as a textbook chapter
+})
 
 
 def _short(text: str, limit: int = 300) -> str:
