@@ -36,13 +36,45 @@ def for_slide(spec: dict[str, Any], grow: float = 1.0) -> dict[str, Any]:
             if isinstance(view, dict) and view.get("width") == "container":
                 view["width"] = VIEW_WIDTH if key == "vconcat" else VIEW_WIDTH // max(1, len(spec[key]))
     label, title, txt = (round(TYPE[k] * grow) for k in ("label", "title", "text"))
+    # Bands (a bar or row per category) grow with the type, so that labels keep the room
+    # they have in the book (the theme's labels are 12 px in 20-px bands).
+    ratio = label / BOOK_LABEL
+    _scale_steps(spec, ratio)
+    view = spec.setdefault("config", {}).setdefault("view", {})
+    view["discreteHeight"] = {"step": round(20 * ratio)}
+    view["discreteWidth"] = {"step": round(20 * ratio)}
     config = spec.setdefault("config", {})
     config.setdefault("axis", {}).update(labelFontSize=label, titleFontSize=title, labelLimit=400)
-    config.setdefault("legend", {}).update(labelFontSize=label, titleFontSize=title, labelLimit=600)
+    config.setdefault("legend", {}).update(labelFontSize=label, titleFontSize=title, labelLimit=600, titleLimit=800)
     config.setdefault("header", {}).update(labelFontSize=label, titleFontSize=title)
     config.setdefault("text", {}).update(fontSize=txt)
     config.setdefault("title", {}).update(fontSize=title + 4, subtitleFontSize=label)
     return spec
+
+
+BOOK_LABEL = 12                       # the house theme's label size (govmig.charts.theme)
+
+
+def _scale_steps(node: Any, ratio: float) -> None:
+    """Every {"step": n} size in a spec (views, layers, concatenations) times `ratio`."""
+    if isinstance(node, dict):
+        for key in ("width", "height"):
+            if isinstance(node.get(key), dict) and isinstance(node[key].get("step"), (int, float)):
+                node[key] = {**node[key], "step": round(node[key]["step"] * ratio, 1)}
+        for key, value in node.items():
+            if key not in ("data", "datasets", "config", "width", "height"):
+                _scale_steps(value, ratio)
+    elif isinstance(node, list):
+        for value in node:
+            _scale_steps(value, ratio)
+
+
+def _banded(spec: Any) -> bool:
+    """Does the chart lay out a band per category, or several views? Its labels then keep
+    their size relative to its bands: enlarging the type cannot make them larger on a slide."""
+    text = json.dumps({k: v for k, v in spec.items() if k not in ("data", "datasets", "config")})
+    return '"step"' in text or any(k in spec for k in ("vconcat", "hconcat", "concat", "facet", "repeat")) or \
+        '"type": "nominal"' in text and '"y"' in text
 
 
 def _size(svg: str) -> tuple[float, float]:
@@ -68,7 +100,7 @@ def svg_for(chart: Chart, room: tuple[float, float] = (864.0, 300.0)) -> str:
         w, h = _size(svg)
         scale = min(room[0] / w, room[1] / h) if w and h else 1.0      # points per Vega pixel
         label_pt = TYPE["label"] * grow * scale
-        if label_pt >= 18 or grow >= 2.5:
+        if label_pt >= 18 or grow >= 2.5 or _banded(chart.spec):
             break
         grow = min(2.5, grow * 18.5 / label_pt)
     return svg
