@@ -35,7 +35,7 @@ def deck_name(ch: Chapter, edition: str, index: int) -> str:
 
 def read_book(root: Path, html: Path, instructor_html: Path | None, toc: Path | None = None) -> list[Chapter]:
     toc = toc or root / "_toc.yml"
-    return [read_chapter(slug, pages, html, instructor_html) for slug, pages in chapters_in_toc(toc)]
+    return [read_chapter(slug, pages, html, instructor_html, root=root) for slug, pages in chapters_in_toc(toc)]
 
 
 def write_decks(chapters: list[Chapter], out: Path) -> list[Path]:

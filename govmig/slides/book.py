@@ -185,7 +185,9 @@ def _end_section(articles: Iterable[tuple[str, Tag]], name: str) -> Tag | None:
 
 
 def read_chapter(slug: str, pages: list[str], html: Path, instructor_html: Path | None,
-                 specs_dir: Path | None = None) -> Chapter:
+                 specs_dir: Path | None = None, root: Path | None = None) -> Chapter:
+    """A chapter from its built pages (`pages`: paths as in the table of contents); `root`
+    is the book's folder, whose exercise specs give each exercise's level and section."""
     articles: list[tuple[str, Tag]] = []
     exercise_page = None
     for page in pages:
@@ -238,7 +240,7 @@ def read_chapter(slug: str, pages: list[str], html: Path, instructor_html: Path 
         ch.key_terms = [text(li) for li in terms.find_all("li")] or \
             [text(t) for t in terms.select(".std-term")]
 
-    _read_exercises(ch, exercise_page, instructor_html, slug)
+    _read_exercises(ch, exercise_page, instructor_html, slug, root)
     review = _end_section(articles, "review questions")
     if review is not None:
         for li in review.find_all("li"):
@@ -294,11 +296,12 @@ def _exercise_id(ch: Chapter, frag: str) -> str:
     return ""
 
 
-def _read_exercises(ch: Chapter, exercise_page, instructor_html: Path | None, slug: str) -> None:
+def _read_exercises(ch: Chapter, exercise_page, instructor_html: Path | None, slug: str,
+                    root: Path | None) -> None:
     if exercise_page is None:
         return
     page, art = exercise_page
-    meta = _spec_metadata(slug)
+    meta = _spec_metadata(slug, root)
     for form in art.select("form.gm-exercise"):
         ex_id = form.get("id", "")
         data = json.loads(form.get("data-gm-exercise") or "{}")
@@ -331,13 +334,16 @@ def _read_exercises(ch: Chapter, exercise_page, instructor_html: Path | None, sl
                 ch.exercises[ex_id].notes.append(text(block))
 
 
-def _spec_metadata(slug: str) -> dict[str, dict[str, str]]:
-    """`level:` and `section:` of each exercise: metadata the pages need not show."""
-    try:
-        from govmig.exercises.spec import load_file, spec_dir
-        spec = load_file(Path(spec_dir()) / f"{slug}.yaml")
-    except Exception:
+def _spec_metadata(slug: str, root: Path | None) -> dict[str, dict[str, str]]:
+    """`level:` and `section:` of each exercise: metadata the pages need not show, from
+    the book's exercises/specs/<chapter>.yaml."""
+    from govmig.exercises.spec import load_file, spec_dir
+
+    folder = root / "exercises" / "specs" if root is not None else Path(spec_dir())
+    path = folder / f"{slug}.yaml"
+    if not path.exists():
         return {}
+    spec = load_file(path)
     return {e["id"]: {"level": e.get("level", ""), "section": e.get("section", "")}
             for e in spec.get("exercises", [])}
 

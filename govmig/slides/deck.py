@@ -375,7 +375,7 @@ def build_deck(ch: Chapter, edition: str) -> Deck:
         for i, (q, ids) in enumerate(ch.review, 1):
             for ex_id in ids:
                 ex = ch.exercises[ex_id]
-                notes.append(f"Question {i}, practised by " + " ".join(answer_notes(ex)))
+                notes.append(f"Question {i}, practised by " + "\n".join(answer_notes(ex)))
         d.text_slides("Review questions", bullets([q for q, _ in ch.review], numbered=True), notes)
     return d
 
