@@ -100,7 +100,9 @@ def paginate(paras: list[Para], width: int, height: int) -> list[list[Para]]:
             continue
         room = height_pt - height_of(pages[-1], width_pt)
         if pages[-1] and height_of([p], width_pt) <= height_pt:
-            head, tail = _cut(p, width_pt, room, words=False) if room > 3 * p.size * LINE else (None, p)
+            # a list item is not split between slides when it fits on one
+            head, tail = _cut(p, width_pt, room, words=False) if room > 3 * p.size * LINE and not p.bullet \
+                else (None, p)
             if head is not None:         # fill the slide with whole sentences, go on in the next
                 pages[-1].append(head)
                 pages.append([])
@@ -226,6 +228,11 @@ class Deck:
         """One slide, or as many as the text needs ("Title (2 of 3)"); notes on the first."""
         width = W - 2 * MARGIN
         pages = paginate(paras, width, height) or [[]]
+        if len(pages) > 1:               # one size down (never under 24 pt) if that saves a slide
+            smaller = [Para(p.text, min(p.size, MIN_BODY), p.bullet, p.bold, p.colour) for p in paras]
+            fewer = paginate(smaller, width, height)
+            if len(fewer) < len(pages):
+                pages = fewer
         for i, page in enumerate(pages):
             t = title if len(pages) == 1 else f"{title} ({i + 1} of {len(pages)})"
             s = self.slide(t, notes if i == 0 else None)
@@ -310,7 +317,7 @@ def bullets(texts: list[str], size: int = SIZES["body"], numbered: bool = False)
 def exercise_paras(ex: Exercise) -> list[Para]:
     paras = [Para(ex.prompt, SIZES["body"])]
     paras += [Para(item, SIZES["small"], bullet="" if re.match(r"^\d+\.", item) else "•") for item in ex.items]
-    if ex.options:
+    if ex.options and not all(o.strip().isdigit() for o in ex.options):   # an order's positions say nothing
         paras.append(Para("Options: " + "; ".join(ex.options), SIZES["small"], bold=False))
     return paras
 
