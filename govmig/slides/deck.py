@@ -324,7 +324,7 @@ def exercise_paras(ex: Exercise) -> list[Para]:
 
 def answer_notes(ex: Exercise) -> list[str]:
     notes = [f"{ex.title} ({ex.id})"]
-    notes += [f"Answer and explanation: {' '.join(ex.solution)}"] if ex.solution else []
+    notes += ex.solution                 # "Answer: ...", the explanation, the source
     notes += [f"Teaching note: {n}" for n in ex.notes]
     return notes
 
