@@ -183,6 +183,7 @@ class Deck:
             bar = s.shapes.add_shape(MSO_SHAPE.RECTANGLE, MARGIN, TITLE_TOP + TITLE_H + Inches(0.02), Inches(1.6), Inches(0.08))
             bar.fill.solid(); bar.fill.fore_color.rgb = RGBColor.from_string(BLUE); bar.line.fill.background()
             bar.name = "Decoration"
+            bar.shadow.inherit = False
             self._decorative(bar)
             self._footer(s)
         if notes and self.edition == "instructor":
@@ -241,6 +242,7 @@ class Deck:
                                            width + Inches(0.2), height + Inches(0.2))
                 panel.fill.solid(); panel.fill.fore_color.rgb = RGBColor.from_string(background)
                 panel.line.fill.background(); panel.name = "Panel"
+                panel.shadow.inherit = False
                 self._decorative(panel)
                 # the panel sits behind the text: move it just after the title
                 tree = s.shapes._spTree
