@@ -22,3 +22,17 @@ EDITION_ENV = "GOVMIG_EDITION"
 
 def edition() -> str:
     return "instructor" if os.environ.get(EDITION_ENV) == "instructor" else "student"
+
+
+def _display_options() -> None:
+    """Tables show every character of a cell (pandas cuts text at 50 by default, with "…"):
+    a codebook's definitions, a source's title. Every notebook imports govmig, so every
+    table in JupyterLab, the book and its PDFs gets this (issue 25 M5)."""
+    try:
+        import pandas
+    except ImportError:   # pragma: no cover (pandas is a dependency)
+        return
+    pandas.set_option("display.max_colwidth", None)
+
+
+_display_options()

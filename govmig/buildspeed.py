@@ -27,6 +27,7 @@ and pages are written, one at a time).
 from __future__ import annotations
 
 import os
+import signal
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -105,6 +106,7 @@ def start_notebooks(app: Sphinx, config: Any) -> None:
     todo = dict(sorted(todo.items(), key=lambda item: (-Path(item[0]).stat().st_size, item[1])))
     logger.info(f"[govmig] running {len(todo)} notebooks, {workers} at a time")
     pool = ProcessPoolExecutor(max_workers=workers)
+    stop_children_on_signals()
     app.govmig_running = {"cache": cache, "pool": pool, "docs": list(todo.values()), "futures": {
         path: pool.submit(_execute_one, path, config.nb_execution_timeout, config.nb_execution_allow_errors)
         for path in todo}}
@@ -155,6 +157,69 @@ def stop_running(app: Sphinx, *args: Any) -> None:
             future.cancel()
         running["pool"].shutdown(wait=True, cancel_futures=True)
         app.govmig_running = None
+    restore_signals()
+
+
+# -- stopping: SIGTERM (a CI cancel, `timeout`) or SIGINT to the build process alone -----
+# Without this, SIGTERM killed the build but left the pool's workers and their kernels
+# running their notebooks, and SIGINT waited for every notebook to finish.
+
+def descendants(pid: int) -> list[int]:
+    """Every process below `pid` (from /proc; empty where there is none), children first."""
+    found: list[int] = []
+    stack = [pid]
+    while stack:
+        parent = stack.pop()
+        try:
+            tasks = os.listdir(f"/proc/{parent}/task")
+        except OSError:
+            continue
+        for task in tasks:
+            try:
+                children = Path(f"/proc/{parent}/task/{task}/children").read_text().split()
+            except OSError:
+                continue
+            for child in map(int, children):
+                if child not in found:
+                    found.append(child)
+                    stack.append(child)
+    return found
+
+
+def stop_children(*_: Any) -> None:
+    """Kill the notebooks' workers and their kernels (and anything they started)."""
+    for pid in reversed(descendants(os.getpid())):
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except OSError:
+            pass
+
+
+_SAVED: dict[int, Any] = {}
+
+
+def _on_signal(signum: int, frame: Any) -> None:
+    stop_children()
+    restore_signals()
+    if signum == signal.SIGINT:
+        raise KeyboardInterrupt
+    os.kill(os.getpid(), signum)   # the default action, now that the children are gone
+
+
+def stop_children_on_signals() -> None:
+    """While notebooks run in the pool: SIGTERM and SIGINT stop them first (main thread only)."""
+    import threading
+
+    if threading.current_thread() is not threading.main_thread() or _SAVED:
+        return
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        _SAVED[signum] = signal.signal(signum, _on_signal)
+
+
+def restore_signals() -> None:
+    while _SAVED:
+        signum, handler = _SAVED.popitem()
+        signal.signal(signum, handler)
 
 
 # -- writing -----------------------------------------------------------------------------

@@ -5,8 +5,21 @@ a renderer that (a) gives every chart a deterministic element id, so stored outp
 can be compared by nbval, (b) requires and exposes a text description, and (c) draws
 every chart as SVG with vl-convert-python, in the book build and in a kernel alike, so
 charts need no browser script and no network. Interactive charts add, in the book, a
-spec that the site's own copy of Vega draws when the reader asks for it, and in Jupyter
-an offline ``altair.JupyterChart`` widget (its Vega from the vl-convert wheel).
+spec that the site's own copy of Vega draws when the reader asks for it.
+
+In Jupyter a chart's output is a drawing only: the SVG (``image/svg+xml``) and an HTML
+figure whose image is the same SVG as a ``data:`` address, with the text description under it. JupyterLab
+shows it in an untrusted notebook (as on Binder, where inline SVG in HTML is stripped)
+and after a save and reopen (no widget, so no "model not found"). The interactive
+version is made only when asked: ``govmig.charts.live()`` returns an offline
+``altair.JupyterChart`` widget (its Vega from the vl-convert wheel) of the last chart
+shown, or of the chart given.
+
+A chart's description (``.properties(description=...)``) describes the data. What only
+makes sense on a screen ("hover over a point", "use the slider") goes in
+``usermeta={"govmig": {"screen": "..."}}``: the book shows it as a separate line that
+print and PDFs leave out, and it is never part of the description or the alternative
+text.
 """
 
 from __future__ import annotations
@@ -225,12 +238,37 @@ def _path(d: str) -> str:
 _MARK_ARIA = re.compile(r'\s(?:aria-label|aria-roledescription|role)="[^"]*"|\stransform="translate\(0,0\)"')
 
 
+# Characters XML cannot hold: vl-convert aborts the whole process on one (a NUL in a label
+# killed the kernel or the build), so they are refused first with a clear error.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def drawable(spec: Any) -> None:
+    """Raise ValueError naming where a chart's spec (titles, labels, data) holds a control
+    character that cannot be drawn; walks the spec without recursion."""
+    stack: list[tuple[str, Any]] = [("", spec)]
+    while stack:
+        where, value = stack.pop()
+        if isinstance(value, str):
+            bad = _NOT_XML.search(value)
+            if bad:
+                raise ValueError(
+                    f"this chart cannot be drawn: the text at {where or '(the spec)'} holds the control character "
+                    f"U+{ord(bad.group()):04X}, which no drawing can show. Remove it from the data or title "
+                    "first (for example df[column].str.replace('\\x00', ''))")
+        elif isinstance(value, dict):
+            stack += [(f"{where}/{k}", v) for k, v in value.items()] + [(f"{where}/(key)", k) for k in value]
+        elif isinstance(value, (list, tuple)):
+            stack += [(f"{where}/{n}", v) for n, v in enumerate(value)]
+
+
 def svg(spec: dict[str, Any], prefix: str, label: str = "") -> str:
     """The chart drawn as SVG by vl-convert (no browser, no network): what a reader without
     JavaScript, a printer, a PDF and a Jupyter kernel without internet see. Ids inside the
     drawing are prefixed so that several charts can share a page."""
     import vl_convert
 
+    drawable(spec)
     drawing = vl_convert.vegalite_to_svg(spec, vl_version=_vl_version()).replace("\n", " ")
     drawing = re.sub(r'(\sd=")([^"]*)"', lambda m: f'{m.group(1)}{_path(m.group(2))}"', drawing)
     drawing = _MARK_ARIA.sub("", drawing)
@@ -241,6 +279,18 @@ def svg(spec: dict[str, Any], prefix: str, label: str = "") -> str:
                    .replace(f'href="#{old}"', f'href="#{new}"'))
     attrs = f' role="img" aria-label="{escape(label, quote=True)}"' if label else ' aria-hidden="true"'
     return drawing.replace("<svg ", f"<svg{attrs} ", 1)
+
+
+def screen_note(spec: dict[str, Any]) -> str:
+    """The chart's screen-only instruction (``usermeta.govmig.screen``), if any."""
+    meta = spec.get("usermeta")
+    own = meta.get("govmig") if isinstance(meta, dict) else None
+    return str(own.get("screen") or "").strip() if isinstance(own, dict) else ""
+
+
+def _screen_html(spec: dict[str, Any]) -> str:
+    note = screen_note(spec)
+    return f'<p class="gm-chart-screen screen-only">{escape(note)}</p>' if note else ""
 
 
 def figure_html(spec: dict[str, Any], div_id: str, live_spec: bool) -> str:
@@ -262,7 +312,7 @@ def figure_html(spec: dict[str, Any], div_id: str, live_spec: bool) -> str:
         attrs += f' data-gm-chart="{div_id}-spec"'
         extra = f'<script type="application/json" id="{div_id}-spec">{safe_json(spec)}</script>'
     return (
-        f'<div {attrs}>{"".join(drawings)}</div>{extra}'
+        f'<div {attrs}>{"".join(drawings)}</div>{extra}{_screen_html(spec)}'
         f'<details class="gm-chart-description" id="{desc_id}"><summary>Text description of this chart</summary>'
         f'<div>{escape(desc)}</div></details>'
     )
@@ -291,16 +341,48 @@ class _Spec(alt.Chart):
         return self._gm_spec
 
 
-def _live_widget(spec: dict[str, Any]) -> dict[str, Any]:
-    """An interactive chart as a Jupyter widget whose Vega comes from the vl-convert wheel
-    (Altair's offline JupyterChart): no CDN. Empty when widgets are unavailable."""
-    try:
-        alt.JupyterChart.enable_offline()
-        bundle = alt.JupyterChart(_Spec(spec), embed_options=EMBED_OPTIONS)._repr_mimebundle_()
-        data = bundle[0] if isinstance(bundle, tuple) else bundle
-        return {k: v for k, v in data.items() if k == "application/vnd.jupyter.widget-view+json"}
-    except Exception:  # no anywidget, no front end: the SVG below is the chart
-        return {}
+_last: dict[str, Any] = {}
+
+
+def live(chart: Any = None) -> Any:
+    """The interactive version of a chart, made when asked: an offline Jupyter widget.
+
+    ``govmig.charts.live()`` gives the last chart this kernel showed; ``live(chart)`` any
+    Altair chart (or its spec). Its Vega comes from the vl-convert wheel (no CDN). The
+    widget lives only as long as the kernel: a saved notebook keeps the drawing.
+    """
+    if chart is None:
+        if "spec" not in _last:
+            raise ValueError("no chart shown yet in this kernel: run the chart's cell first, or pass the chart")
+        spec = _last["spec"]
+    else:
+        spec = chart if isinstance(chart, dict) else chart.to_dict()
+        spec = _wrap_title(_responsive(spec))
+    alt.JupyterChart.enable_offline()
+    return alt.JupyterChart(_Spec(_at_width(spec, WIDTHS["wide"])), embed_options=EMBED_OPTIONS)
+
+
+def _wide(spec: dict[str, Any]) -> dict[str, Any]:
+    return _at_width(spec, WIDTHS["wide"]) if spec.get("width") == "container" else spec
+
+
+def live_html(spec: dict[str, Any], div_id: str, drawing: str) -> str:
+    """Jupyter's figure: the SVG as an image (a data: address, which JupyterLab keeps in an
+    untrusted notebook), its text description, and a screen line saying how to get the
+    interactive version."""
+    import base64
+
+    label = _title_text(spec) or "Chart"
+    width = _svg_width(drawing)
+    source = "data:image/svg+xml;base64," + base64.b64encode(drawing.encode("utf-8")).decode("ascii")
+    lines = [note for note in (screen_note(spec),) if note]
+    if interactive(spec):
+        lines.append("For the interactive version, run govmig.charts.live() in a new cell.")
+    screen = "".join(f'<p class="gm-chart-screen">{escape(line)}</p>' for line in lines)
+    size = f' width="{round(width)}"' if width else ""
+    return (f'<figure class="gm-chart" id="{div_id}"><img src="{source}" alt="{escape(label, quote=True)}"{size}>'
+            f'<figcaption><details class="gm-chart-description"><summary>Text description of this chart</summary>'
+            f'<div>{escape(description(spec))}</div></details>{screen}</figcaption></figure>')
 
 
 def render(spec: dict[str, Any], **metadata: Any) -> dict[str, Any]:
@@ -311,13 +393,13 @@ def render(spec: dict[str, Any], **metadata: Any) -> dict[str, Any]:
         if not desc:
             raise ValueError("every chart in the book needs a text description: use .properties(description=...)")
         return {"text/html": static_html(spec, div_id), "text/plain": desc}
-    # In Jupyter: the SVG (always drawn, offline, no script) with its description; an
-    # interactive chart adds a live widget on top, which front ends with widgets prefer.
-    # A container-wide widget is laid out at width 0 when its cell renders off-screen.
-    bundle: dict[str, Any] = _live_widget(_at_width(spec, WIDTHS["wide"])) if interactive(spec) else {}
-    bundle["text/html"] = figure_html(spec, div_id, live_spec=False)
-    bundle["text/plain"] = desc or "Altair chart (no description)"
-    return bundle
+    # In Jupyter: a drawing only (no widget view, which would show "model not found" after
+    # a reopen): HTML with the SVG as an image (what JupyterLab shows, trusted or not) and
+    # the SVG itself for front ends without HTML; live() makes the widget when asked.
+    _last["spec"] = spec
+    drawing = svg(_wide(spec), div_id, _title_text(spec) or "Chart")
+    return {"text/html": live_html(spec, div_id, drawing), "image/svg+xml": drawing,
+            "text/plain": desc or "Altair chart (no description)"}
 
 
 def enable() -> None:

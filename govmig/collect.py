@@ -11,7 +11,11 @@ in Jupyter). The collector trusts nothing in a file:
 - an answer is re-checked with the book's checker; the summary counts the re-checked
   status, and a status that does not match is flagged;
 - files from another version of the book, duplicate hand-ins, chapters that disagree
-  with the ids and answers to retired exercises are flagged.
+  with the ids and answers to retired exercises are flagged;
+- a student who hands in a chapter more than once (the same name, ignoring case and
+  spaces) is counted once, from the latest export; the earlier files are flagged;
+- every answer is judged in time linear in its length, within the limits of
+  ``govmig/exercises/limits.json`` (the same as the book page's and Jupyter's).
 
 One bad file never stops the run: every file is either read or skipped with a reason.
 """
@@ -37,6 +41,7 @@ import jsonschema
 import pandas as pd
 
 from .exercises.catalogue import Catalogue, catalogue
+from .exercises.check import LIMITS
 
 FORMAT = "governing-migration-answers"
 STATUSES = ("correct", "partial", "wrong", "draft", "submitted")  # the last two: written tasks
@@ -120,7 +125,8 @@ class Collection:
         data = data.astype({"students": int, "correct": int, "share_correct": float, "mean_attempts": float})
         cut = len(summary) - len(data)
         more = f"; only the {MAX_CHART_BARS} exercises with the fewest right answers are drawn ({cut} more in the summary)" if cut else ""
-        return alt.Chart(data).mark_bar().encode(
+        # One step of height per bar, so that labels never overlap however many exercises.
+        return alt.Chart(data, height=alt.Step(22)).mark_bar().encode(
             x=alt.X("share_correct:Q", title="Students with the right answer (share)", scale=alt.Scale(domain=[0, 1])),
             y=alt.Y("exercise:N", title=None, sort="x"),
             tooltip=["exercise:N", "students:Q", "correct:Q", "mean_attempts:Q"],
@@ -146,6 +152,15 @@ def _finite_float(text: str) -> float:
     return value
 
 
+def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    doc: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in doc:
+            raise ValueError(f"the key {printable(key, 40)!r} appears twice in one object")
+        doc[key] = value
+    return doc
+
+
 def _parse(path: Path) -> Any:
     """The JSON document in `path`, or _Skip with the reason."""
     try:
@@ -168,7 +183,8 @@ def _parse(path: Path) -> Any:
     except UnicodeDecodeError:
         raise _Skip("not JSON (not UTF-8 text)") from None
     try:
-        return json.loads(text, parse_constant=_reject_constant, parse_float=_finite_float)
+        return json.loads(text, parse_constant=_reject_constant, parse_float=_finite_float,
+                          object_pairs_hook=_no_duplicate_keys)
     except RecursionError:
         raise _Skip("not JSON this collector reads (nested too deeply)") from None
     except ValueError as exc:  # JSONDecodeError, NaN/Infinity, ints longer than Python reads
@@ -184,7 +200,40 @@ def _schema_problem(doc: Any) -> str | None:
     where = "/".join(printable(str(p), 40) for p in error.absolute_path) or "(top level)"
     if "propertyNames" in error.absolute_schema_path:
         return f"{where}: a key that is not a valid exercise or item id"
+    if error.validator == "maxLength":
+        return (f"{where}: longer than {error.validator_value:,} characters, more than the book's page or "
+                "notebook can export (govmig/exercises/limits.json)")
     return f"malformed export at {where} ({error.validator} check failed)"
+
+
+def _cut_name(doc: Any) -> str | None:
+    """A name longer than the limit is cut to it (a flag, not a skipped hand-in)."""
+    if isinstance(doc, dict) and isinstance(doc.get("name"), str) and len(doc["name"]) > LIMITS["name"]:
+        doc["name"] = doc["name"][:LIMITS["name"]]
+        return f"the name is longer than {LIMITS['name']} characters: cut to its first {LIMITS['name']}"
+    return None
+
+
+def student_key(chapter: str, name: Any) -> tuple[str, str] | None:
+    """Who handed in: the chapter and the name with case, spaces and Unicode forms
+    ignored (None when the file has no name)."""
+    if not isinstance(name, str):
+        return None
+    folded = " ".join(unicodedata.normalize("NFKC", _clean(name)).casefold().split())
+    return (chapter, folded) if folded else None
+
+
+def _exported_order(doc: dict[str, Any]) -> tuple[int, str]:
+    """When a file was exported, for ordering one student's hand-ins (unreadable: first)."""
+    from datetime import datetime, timezone
+
+    try:
+        when = datetime.fromisoformat(str(doc.get("exported")).replace("Z", "+00:00"))
+    except ValueError:
+        return (0, "")
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    return (1, when.astimezone(timezone.utc).isoformat())
 
 
 def _fingerprint(doc: dict[str, Any]) -> str:
@@ -222,6 +271,8 @@ def _read_export(doc: dict[str, Any], book: Catalogue, exercises: dict[str, Any]
                      else "an older export without the book's version")
     if not isinstance(doc.get("name"), str) or not doc["name"].strip():
         flags.append("no student name in the file")
+    if not doc["answers"]:
+        flags.append("no answers in the file (an export made before any answer was checked?)")
     unknown = [k for k in doc["answers"] if book.get(k) is None]
     if unknown:
         flags.append(f"{len(unknown)} answer(s) to exercises this book does not have, left out: "
@@ -266,6 +317,8 @@ def read_folder(folder: str | Path, specs: str | Path | None = None) -> Collecti
     skipped: list[tuple[str, str]] = []
     flags: list[tuple[str, str]] = []
     seen: dict[str, str] = {}
+    latest: dict[tuple[str, str], tuple[tuple[int, str], str]] = {}  # student -> (exported, file)
+    students: dict[str, tuple[str, str]] = {}                         # file -> student
     try:
         entries = sorted(os.scandir(folder), key=lambda e: e.name)
     except OSError as exc:
@@ -273,9 +326,12 @@ def read_folder(folder: str | Path, specs: str | Path | None = None) -> Collecti
     for entry in entries:
         name = printable(entry.name)
         if entry.name.startswith("."):
+            skipped.append((name, "a hidden file (its name starts with a dot): not read; if it is a hand-in, "
+                                  "rename it without the dot"))
             continue
         try:
             doc = _parse(Path(entry.path))
+            cut = _cut_name(doc)
             problem = _schema_problem(doc)
             if problem:
                 raise _Skip(problem)
@@ -290,8 +346,22 @@ def read_folder(folder: str | Path, specs: str | Path | None = None) -> Collecti
         except Exception as exc:  # noqa: BLE001 - one bad file must never stop the run
             skipped.append((name, f"could not be read ({type(exc).__name__})"))
             continue
+        if cut:
+            file_flags.insert(0, cut)
+        student = student_key(doc["chapter"], doc.get("name"))
+        if student is not None:
+            students[name] = student
+            when = (_exported_order(doc), name)
+            if student not in latest or when > latest[student]:
+                latest[student] = when
         rows += [{"file": name, **row} for row in file_rows]
         flags += [(name, printable(f, 300)) for f in file_flags]
+    # One student, one hand-in per chapter: the latest export counts, the others are flagged.
+    superseded = {f: latest[s][1] for f, s in students.items() if latest[s][1] != f}
+    if superseded:
+        rows = [r for r in rows if r["file"] not in superseded]
+        flags += [(f, f"an earlier hand-in by the same student as {later} (same name and chapter): "
+                      "not counted, the later file is") for f, later in sorted(superseded.items())]
     answers = pd.DataFrame(rows, columns=COLUMNS)
     answers["attempts"] = answers["attempts"].astype("Int64")
     answers["retired"] = answers["retired"].astype(bool)

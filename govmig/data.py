@@ -8,8 +8,9 @@ keys into other tables) and raises `DataValidationError` naming the file, row an
 of each problem; a missing or malformed ``datapackage.json`` raises `DataPackageError`
 naming it. The CSV is validated and read with one dialect (comma-separated, double
 quotes), so what passes validation is what pandas reads. Validation is cached by the
-files' path, size and modification time, so a repeated load costs only the read, and an
-edited CSV or descriptor is seen at once.
+files' path, size, inode and modification and change times, so a repeated load costs only
+the read, and an edited CSV or descriptor is seen at once (also after ``cp -p`` or
+``rsync -t``, which keep the modification time but cannot keep the change time).
 """
 
 from __future__ import annotations
@@ -54,9 +55,9 @@ def package_path() -> Path:
     raise FileNotFoundError(f"data/datapackage.json not found above {here}; set {PACKAGE_ENV}")
 
 
-def _stamp(path: Path) -> tuple[str, int, int]:
+def _stamp(path: Path) -> tuple[str, int, int, int, int]:
     st = path.stat()
-    return (str(path.resolve()), st.st_mtime_ns, st.st_size)
+    return (str(path.resolve()), st.st_mtime_ns, st.st_size, st.st_ctime_ns, st.st_ino)
 
 
 _DESCRIPTORS: dict[str, tuple[tuple[str, int, int], dict[str, Any]]] = {}
@@ -88,6 +89,47 @@ def _structure(doc: Any, path: Path) -> None:
                 isinstance(f, dict) and isinstance(f.get("name"), str) and isinstance(f.get("type", "string"), str)
                 for f in schema["fields"]):
             fail(f"resource {name!r} has no 'schema' with a list of 'fields' (each with a name and a type)")
+        for field in schema["fields"]:
+            # pandas reads dates as ISO 8601 whatever the format says, while frictionless
+            # validates with the format: 05/12/2018 would pass as 5 December and load as 12 May.
+            if field.get("type") in ("date", "datetime", "time") and field.get("format", "default") != "default":
+                fail(f"resource {name!r}, field {field['name']!r}: a 'format' on a {field['type']} field is not "
+                     "supported (the loader reads ISO 8601 dates, YYYY-MM-DD): write the dates so and drop the format")
+        names = [f["name"] for f in schema["fields"]]
+        fks = schema.get("foreignKeys", [])
+        if not isinstance(fks, list):
+            fail(f"resource {name!r}: 'foreignKeys' is not a list")
+        for k, fk in enumerate(fks):
+            ref = fk.get("reference") if isinstance(fk, dict) else None
+            if not isinstance(ref, dict) or not _names(fk.get("fields")) or not _names(ref.get("fields")) \
+                    or not isinstance(ref.get("resource", ""), str):
+                fail(f"resource {name!r}: foreignKeys[{k}] needs 'fields' and a 'reference' with 'resource' and "
+                     "'fields' (field names: a string or a list of strings)")
+            local, remote = _names(fk["fields"]), _names(ref["fields"])
+            if len(local) != len(remote):
+                fail(f"resource {name!r}: foreignKeys[{k}] has {len(local)} field(s) but refers to {len(remote)}")
+            unknown = [f for f in local if f not in names]
+            if unknown:
+                fail(f"resource {name!r}: foreignKeys[{k}] names fields the table does not have: {', '.join(unknown)}")
+    fields_of = {r["name"]: [f["name"] for f in r["schema"]["fields"]] for r in resources}
+    for res in resources:
+        for k, fk in enumerate(res["schema"].get("foreignKeys", [])):
+            target = fk["reference"].get("resource") or res["name"]
+            if target not in fields_of:
+                continue  # resource() names the known tables when the key is used
+            unknown = [f for f in _names(fk["reference"]["fields"]) if f not in fields_of[target]]
+            if unknown:
+                fail(f"resource {res['name']!r}: foreignKeys[{k}] refers to fields table {target!r} does not have: "
+                     + ", ".join(unknown))
+
+
+def _names(value: Any) -> list[str]:
+    """A foreign key's field names, or [] when they are not a string or a list of strings."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+        return list(value)
+    return []
 
 
 def _descriptor(path: Path) -> dict[str, Any]:
@@ -99,12 +141,16 @@ def _descriptor(path: Path) -> dict[str, Any]:
     cached = _DESCRIPTORS.get(stamp[0])
     if cached and cached[0] == stamp:
         return cached[1]
+    if not path.is_file():  # a folder, a FIFO (reading one would wait for ever), a device
+        raise DataPackageError(f"{path}: not a regular file")
     try:
-        doc = json.loads(path.read_bytes().decode("utf-8"))
+        doc = json.loads(path.read_bytes().decode("utf-8-sig"))  # a BOM, as some editors write, is fine
     except UnicodeDecodeError as exc:
         raise DataPackageError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
     except json.JSONDecodeError as exc:
         raise DataPackageError(f"{path}: not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})") from None
+    except RecursionError:
+        raise DataPackageError(f"{path}: not a data package descriptor (nested too deeply)") from None
     _structure(doc, path)
     _DESCRIPTORS[stamp[0]] = (stamp, doc)
     return doc
@@ -125,6 +171,10 @@ def _csv_path(res: dict[str, Any], base: Path) -> Path:
     csv = base / res["path"]
     if not csv.is_file():
         raise FileNotFoundError(f"{csv}: the CSV file of table {res['name']!r} (named in datapackage.json) is missing")
+    if csv.is_symlink() and not csv.resolve().is_relative_to(base.resolve()):
+        # never read (and quote in an error) a file outside the data folder
+        raise FileNotFoundError(f"{csv}: the CSV file of table {res['name']!r} is a link to a file outside "
+                                f"{base}: copy the file itself into the data folder")
     return csv
 
 
@@ -142,8 +192,15 @@ def _problems(res_descriptor: dict[str, Any], base: Path) -> list[str]:
     if b"\x00" in raw:
         line = raw[: raw.index(b"\x00")].count(b"\n") + 1
         problems.append(f"{csv}: row {line}: a NUL byte (\\x00) in the file")
-    with system.use_context(trusted=False):
-        report = Resource(own, basepath=str(base)).validate()
+    from frictionless import FrictionlessException
+
+    try:
+        with system.use_context(trusted=False):
+            report = Resource(own, basepath=str(base)).validate()
+    except (FrictionlessException, TypeError, ValueError, KeyError) as exc:
+        note = getattr(getattr(exc, "error", None), "note", None) or str(exc) or type(exc).__name__
+        raise DataPackageError(f"{base / 'datapackage.json'}: table {res_descriptor['name']!r}: "
+                               f"the schema cannot be used: {note}") from None
     for task in report.tasks:
         for err in task.errors:
             where = []
@@ -173,17 +230,48 @@ def _read(res: dict[str, Any], csv: Path) -> pd.DataFrame:
     fields = res["schema"]["fields"]
     dtypes = {f["name"]: _DTYPES.get(f.get("type", "string"), "string") for f in fields if f.get("type") != "date"}
     dates = [f["name"] for f in fields if f.get("type") == "date"]
+    options = dict(keep_default_na=False, sep=DIALECT["delimiter"], quotechar=DIALECT["quoteChar"], encoding="utf-8",
+                   na_values=res["schema"].get("missingValues", [""]))
     try:
-        frame = pd.read_csv(csv, dtype=dtypes, keep_default_na=False, sep=DIALECT["delimiter"],
-                            quotechar=DIALECT["quoteChar"], encoding="utf-8",
-                            na_values=res["schema"].get("missingValues", [""]), parse_dates=dates)
+        frame = pd.read_csv(csv, dtype=dtypes, parse_dates=dates, **options)
+    except OverflowError:
+        raise DataValidationError(str(csv), _too_large(csv, fields, options)) from None
     except (ValueError, pd.errors.ParserError, UnicodeDecodeError) as exc:
         raise DataValidationError(str(csv), [f"{csv.name}: pandas cannot read it: {exc}"]) from exc
     expected = [f["name"] for f in fields]
     if list(frame.columns) != expected:
         raise DataValidationError(str(csv), [f"{csv.name}: columns {list(frame.columns)[:12]} as read, "
                                              f"but the schema lists {expected}"])
+    problems = []
+    for f in fields:
+        col = f["name"]
+        if f.get("type") == "number":
+            infinite = frame[col].notna() & frame[col].isin([float("inf"), float("-inf")])
+            problems += [f"{csv.name}: row {i + 2}, column {col!r}: a number too large to hold (read as infinity)"
+                         for i in frame.index[infinite.fillna(False).astype(bool)][:20]]
+        if f.get("type") == "date" and not pd.api.types.is_datetime64_any_dtype(frame[col]):
+            frame[col] = pd.to_datetime(frame[col])  # a header-only file: dates as dates, not objects
+    if problems:
+        raise DataValidationError(str(csv), problems)
     return frame
+
+
+def _too_large(csv: Path, fields: list[dict[str, Any]], options: dict[str, Any]) -> list[str]:
+    """Where a whole number does not fit in 64 bits (pandas says only "too large")."""
+    raw = pd.read_csv(csv, dtype=str, **options)
+    problems = []
+    for f in fields:
+        if f.get("type") not in ("integer", "year") or f["name"] not in raw:
+            continue
+        for i, value in raw[f["name"]].items():
+            try:
+                too_large = not -(2**63) <= int(str(value).strip()) < 2**63
+            except ValueError:
+                continue
+            if too_large:
+                problems.append(f"{csv.name}: row {i + 2}, column {f['name']!r}: {str(value)[:40]} is too large "
+                                "for a whole-number column (at most 19 digits)")
+    return problems or [f"{csv.name}: a whole number too large for its column"]
 
 
 def _blank_keys(res: dict[str, Any], frame: pd.DataFrame) -> list[str]:

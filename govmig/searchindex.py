@@ -32,12 +32,24 @@ def _previous_entries(path: Path) -> dict[str, list[tuple[str, str, str]]]:
     try:
         frozen = js_index.loads(path.read_text("utf-8"))
         names = frozen["docnames"]
+        entries = frozen.get("indexentries", {})
+        if not isinstance(names, list) or not isinstance(entries, dict):
+            return {}
         found: dict[str, list[tuple[str, str, str]]] = {}
-        for entry, places in frozen.get("indexentries", {}).items():
-            for doc, anchor, main in places:
+        for entry, places in entries.items():
+            if not isinstance(places, list):
+                continue
+            for place in places:
+                # Only what Sphinx writes: [doc index, anchor, main]; anything else (a negative
+                # or boolean index, a null anchor, ...) is left out, never put under a wrong page.
+                if not (isinstance(place, list) and len(place) == 3 and type(place[0]) is int
+                        and 0 <= place[0] < len(names) and isinstance(names[place[0]], str)
+                        and isinstance(place[1], str) and isinstance(place[2], bool)):
+                    continue
+                doc, anchor, main = place
                 found.setdefault(names[doc], []).append((entry, anchor, "main" if main else ""))
         return found
-    except (OSError, ValueError, KeyError, IndexError, TypeError):
+    except Exception:  # noqa: BLE001 - a damaged previous index (any shape, any depth) gives nothing back
         return {}
 
 
@@ -54,7 +66,7 @@ def restore_index_entries(app: Sphinx) -> list:
     for docname, found in previous.items():
         # Sphinx sets the entries of every page it writes (an empty list if it has none).
         if docname not in entries and docname in titles and docname in app.env.all_docs:
-            entries[docname] = sorted(found)
+            entries[docname] = sorted(found)  # only strings: validated above
             restored += 1
     if restored:
         logger.info(f"[govmig] search index: index entries of {restored} unchanged pages kept")

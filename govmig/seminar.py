@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import json
 import linecache
+from decimal import Decimal
+from fractions import Fraction
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -30,6 +32,7 @@ from typing import Any
 from .exercises import load
 from .exercises.check import Feedback
 from .exercises.check import check as check_public
+from .exercises.check import form_problem
 
 LEGACY_CHECKS_FILE = "checks.json"   # zips made before checks were split by chapter
 HIDDEN_MARK = "### BEGIN HIDDEN TESTS"
@@ -48,7 +51,7 @@ def checks_file(chapter: str) -> str:
 def _read(path: Path, mtime: float) -> dict[str, dict[str, Any]]:
     try:
         forms = json.loads(path.read_text("utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
         raise SeminarSetupError(f"{path} cannot be read as a checks file ({exc}): copy it again "
                                 "from the chapter's zip (bash scripts/seminar.sh)") from None
     if not isinstance(forms, dict):
@@ -91,6 +94,8 @@ def _data_ready() -> None:
 
 def _as_response(public: dict[str, Any], value: Any) -> Any:
     """Accept what a notebook naturally computes (numpy or pandas scalars too)."""
+    if public["kind"] == "number" and isinstance(value, (Decimal, Fraction)):
+        value = float(value)  # exact enough at the checks' six decimals at most
     if public["kind"] == "number" and hasattr(value, "item") and not isinstance(value, (str, bytes)):
         try:
             value = value.item()
@@ -112,6 +117,10 @@ def check(question_id: str, value: Any, *, quiet: bool = False) -> bool:
     _data_ready()
     forms, where = _public_forms(chapter)
     public = forms.get(question_id)
+    problem = form_problem(public) if public is not None else None
+    if problem:
+        raise SeminarSetupError(f"the check {question_id!r} in {where} is damaged ({problem}): not your answer's "
+                                "fault; copy the checks file again from the chapter's zip (bash scripts/seminar.sh)")
     if public is None:
         known = ", ".join(sorted(k for k in forms if k.startswith(chapter + "-"))) or "none"
         raise SeminarSetupError(f"no check called {question_id!r} in {where} (it has: {known}): "
@@ -129,6 +138,57 @@ def check(question_id: str, value: Any, *, quiet: bool = False) -> bool:
         if feedback.explanation:
             print(feedback.explanation)
     return done
+
+
+# --- exact values for hidden tests ------------------------------------------------------
+# Hidden tests compare a student's value only after checking its type, so that an object
+# whose == is always true (or a subclass of int) earns nothing. The types are taken when
+# this module is imported, before any student code runs.
+
+def _scalar_types() -> dict[type, type]:
+    kinds: dict[type, type] = {int: int, float: float, str: str}
+    try:
+        import numpy
+    except ImportError:   # pragma: no cover (numpy comes with pandas)
+        return kinds
+    for name in ("int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64"):
+        kinds[getattr(numpy, name)] = int
+    for name in ("float16", "float32", "float64"):
+        kinds[getattr(numpy, name)] = float
+    kinds[numpy.str_] = str
+    return kinds
+
+
+_SCALARS = _scalar_types()
+_SEQUENCES = (list, tuple, set, frozenset)
+_builtin_set, _type = set, type
+
+
+def plain(value: Any) -> int | float | str:
+    """The plain int, float or str of an answer (numpy scalars included).
+
+    Raises TypeError for anything else: bool, subclasses, objects with their own ``==``.
+    """
+    kind = _SCALARS.get(_type(value))
+    if kind is None:
+        raise TypeError(f"expected a number or a text, got {_type(value).__name__}")
+    result = kind(value)
+    if _type(result) is not kind:   # pragma: no cover (a numpy scalar always converts)
+        raise TypeError("the answer did not convert to a plain value")
+    return result
+
+
+def plain_set(values: Any) -> set:
+    """The set of plain values in a pandas Series or Index, list, tuple or set (see `plain`)."""
+    import pandas
+
+    if _type(values) in (pandas.Series, pandas.Index):
+        items = values.tolist()
+    elif _type(values) in _SEQUENCES:
+        items = list(values)
+    else:
+        raise TypeError(f"expected a column or a list, got {_type(values).__name__}")
+    return _builtin_set(plain(item) for item in items)
 
 
 # --- tracebacks that cannot print hidden tests -------------------------------------------

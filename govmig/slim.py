@@ -38,7 +38,10 @@ TRIM = (
 # Selectors set by scripts from values PurgeCSS cannot see in the pages.
 SAFELIST = [r"data-theme", r"data-mode"]
 FONTS = "vendor/fontawesome/webfonts"
-ICON = re.compile(r'(?:content|--fa):\s*"\\(f[0-9a-f]{3})"')
+# A glyph the sheet draws: `content:"\f185"`, Font Awesome's `--fa:"\f185"`, or the theme's
+# icon variables (`--pst-icon-info-circle:""`, written as the character itself in its
+# minified sheet), which its admonitions draw through `var(--pst-icon-admonition-note)`.
+ICON = re.compile(r'(?:content|--[\w-]+):\s*"(?:\\(f[0-9a-f]{3,4})|([\ue000-\uf8ff]))"')
 MARK = "/* trimmed by govmig.slim: rules no page of this site uses were removed */\n"
 
 
@@ -83,14 +86,35 @@ def trim_css(site: Path, node_modules: Path) -> dict[str, tuple[int, int]]:
             if not trimmed.is_file():
                 raise TrimError(f"purgecss wrote no {sheet.name}")
             before = sheet.stat().st_size
-            sheet.write_text(MARK + trimmed.read_text("utf-8"), "utf-8")
+            text = trimmed.read_text("utf-8")
+            if sheet.name == "pydata-sphinx-theme.css":
+                text += nojs_theme(sheet.read_text("utf-8"))
+            sheet.write_text(MARK + text, "utf-8")
             sizes[sheet.relative_to(static).as_posix()] = (before, sheet.stat().st_size)
     return sizes
 
 
+LIGHT = re.compile(r"html\[data-theme=light\]\{([^{}]*)\}")
+NOJS = "html:not([data-theme=light]):not([data-theme=dark])"
+
+
+def nojs_theme(css: str) -> str:
+    """The light theme's colours for a page whose script has not run (issue 25 L1).
+
+    The theme's pages start as `<html data-theme="auto">` and a script sets "light" or
+    "dark"; its colours are defined only for those two, so without JavaScript no colour is
+    defined at all (a see-through sticky header over the text, links without colour). The
+    light theme's variable blocks are repeated for a page that is neither."""
+    blocks = LIGHT.findall(css)
+    if not blocks:
+        return ""
+    return "\n/* govmig.slim: the light theme's colours when no script set a theme */\n" + "".join(
+        f"{NOJS}{{{block}}}" for block in blocks) + "\n"
+
+
 def icon_codepoints(css: str) -> list[int]:
     """The Font Awesome glyphs a (trimmed) style sheet still draws."""
-    return sorted({int(code, 16) for code in ICON.findall(css)})
+    return sorted({int(escaped, 16) if escaped else ord(literal) for escaped, literal in ICON.findall(css)})
 
 
 def trim_fonts(site: Path) -> dict[str, tuple[int, int]]:

@@ -1,7 +1,7 @@
 """Generate student versions of the seminar notebooks with nbgrader's own preprocessors.
 
     .venv/bin/python scripts/make_student_versions.py [--out _build/seminar]
-    .venv/bin/python scripts/make_student_versions.py --assignment ps1 iom gcm
+    .venv/bin/python scripts/make_student_versions.py --assignment seminar1 iom gcm
 
 For each instructor source exercises/<chapter>-seminar.ipynb (nbgrader format) this
 writes _build/seminar/<chapter>-seminar/ with the student notebook (solutions, hidden
@@ -55,17 +55,30 @@ Student version, generated from the Governing Migration book.
 
 NBGRADER_CONFIG = '''\
 # nbgrader settings for the Governing Migration seminar notebooks (written by
-# scripts/seminar.sh). Put these lines in your course's nbgrader_config.py.
+# scripts/seminar.sh). Put these lines in your course's nbgrader_config.py; nbgrader
+# (autograde, generate_feedback and formgrader) must run where the book's package is
+# installed (pip install -e BOOK), since the settings name govmig.nbgrader_safe.
 c = get_config()  # noqa: F821 (nbgrader provides get_config)
 
-# Feedback: nbgrader's default preprocessors, plus two that remove the hidden tests and
-# the mark schemes (with the model answers) from the feedback students receive.
+# Feedback: nbgrader's default preprocessors; one that replaces what graded test cells
+# printed by "passed" or "failed" and hides any output that holds a hidden test (it must
+# come before ClearHiddenTests); two that remove the hidden tests and the mark schemes
+# (with the model answers); and one that makes every output safe to show.
+# Student answers never run as script in the feedback or in formgrader: Markdown and
+# HTML go through an allow-list (links only to http, https and mailto addresses), and
+# the pages load no MathJax from a CDN (instructor/guide.md, "Feedback").
+import govmig.nbgrader_safe as govmig_safe  # noqa: E402
 c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
+    "govmig.nbgrader_safe.HideHiddenTests",
     "nbgrader.preprocessors.ClearHiddenTests",
     "nbgrader.preprocessors.ClearMarkScheme",
+    "govmig.nbgrader_safe.SafeAnswers",
 ]
+c.HTMLExporter.preprocessors = ["govmig.nbgrader_safe.SafeAnswers"]
+c.HTMLExporter.filters = {"markdown2html": "govmig.nbgrader_safe.markdown2html"}
+c.HTMLExporter.extra_template_basedirs = govmig_safe.template_basedirs()
 
 # Tracebacks in autograded notebooks show only their last line, so no failed cell can
 # print test code (govmig.seminar does the same for cells with hidden tests).
@@ -131,7 +144,7 @@ def main(argv: list[str] | None = None) -> list[Path]:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "_build" / "seminar")
     parser.add_argument("--assignment", nargs="+", metavar=("NAME", "CHAPTER"),
-                        help="also write nbgrader/source/NAME/ with these chapters, e.g. ps1 iom gcm")
+                        help="also write nbgrader/source/NAME/ with these chapters, e.g. seminar1 iom gcm")
     args = parser.parse_args(argv)
     sources = sorted((ROOT / "exercises").glob("*-seminar.ipynb"))
     if not sources:
@@ -143,7 +156,7 @@ def main(argv: list[str] | None = None) -> list[Path]:
     written.append(config)
     if args.assignment:
         if len(args.assignment) < 2:
-            parser.error("--assignment needs a name and at least one chapter, e.g. --assignment ps1 iom gcm")
+            parser.error("--assignment needs a name and at least one chapter, e.g. --assignment seminar1 iom gcm")
         written.append(nbgrader_source(args.assignment[0], args.assignment[1:], args.out))
     for path in written:
         print(f"wrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")

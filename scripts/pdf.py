@@ -69,7 +69,12 @@ EXTRACT = """({prefix, chapter, tables}) => {
       if (e.hasAttribute(attr) && !e.closest('svg'))
         e.setAttribute(attr, e.getAttribute(attr).split(/\\s+/).map(id => prefix + '--' + id).join(' '));
   });
-  copy.querySelectorAll('a[href]').forEach(a => a.setAttribute('href', a.href));
+  // A link inside an SVG has an SVGAnimatedString for its .href: resolve its attribute instead.
+  copy.querySelectorAll('a[href]').forEach(a => a.setAttribute('href', typeof a.href === 'string' ? a.href
+    : new URL(a.getAttribute('href'), document.baseURI).href));
+  // Nothing of the page runs again in the print document: no script (an endless loop would
+  // stop the printer), no meta refresh (it would navigate away from it).
+  copy.querySelectorAll('script, meta, iframe, object, embed').forEach(e => e.remove());
   copy.querySelectorAll('img[src]').forEach(i => i.setAttribute('src', i.src));
   copy.querySelectorAll('details:not(.hide)').forEach(d => d.setAttribute('open', ''));  // solutions, chart descriptions
   // Tables: numbered per chapter ("Table 3.2"), captioned with the book's own words: an
@@ -103,6 +108,60 @@ EXTRACT = """({prefix, chapter, tables}) => {
 
 def slug(path: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", path.removesuffix(".html").lower()).strip("-")
+
+
+def unique_slugs(pages: list[str]) -> dict[str, str]:
+    """Each page's slug; pages whose slugs would be the same (t/a_b and t/a-b) get -2, -3, ...
+    so that each contents entry links to its own page."""
+    out: dict[str, str] = {}
+    taken: set[str] = set()
+    for rel in pages:
+        base = candidate = slug(rel)
+        n = 1
+        while candidate in taken:
+            n += 1
+            candidate = f"{base}-{n}"
+        taken.add(candidate)
+        out[rel] = candidate
+    return out
+
+
+# Only the book's own server is asked for anything while printing: an asset on another
+# host, or one that never answers, cannot hold the printer (Playwright's page.pdf() and
+# document.fonts.ready have no timeout of their own).
+SERVED: set[str] = set()
+
+
+_REFRESH = re.compile(r"<meta\b[^>]*http-equiv\s*=\s*[\"']?refresh[^>]*>", re.I)
+
+
+def _local_only(route) -> None:
+    url = route.request.url
+    if not (url.startswith(("data:", "blob:", "about:")) or any(url.startswith(base + "/") for base in SERVED)):
+        route.abort()
+    elif route.request.resource_type == "document":
+        # A page that refreshes itself (<meta http-equiv=refresh>) would leave before it is read.
+        response = route.fetch()
+        body = response.text()
+        route.fulfill(response=response, body=_REFRESH.sub("", body))
+    else:
+        route.continue_()
+
+
+class _Guarded:
+    """The browser, each of whose new pages asks only the book's server for anything."""
+
+    def __init__(self, browser) -> None:
+        self._browser = browser
+
+    def new_page(self, *args, **kwargs):
+        page = self._browser.new_page(*args, **kwargs)
+        page.route("**/*", _local_only)
+        page.set_default_timeout(120_000)
+        return page
+
+    def __getattr__(self, name):
+        return getattr(self._browser, name)
 
 
 def edition_line() -> str:
@@ -140,6 +199,7 @@ def serve(site: Path):
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     httpd.handle_error = lambda *a: None   # a font request cut short when a page closes
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    SERVED.add(f"http://127.0.0.1:{httpd.server_address[1]}")
     return httpd, f"http://127.0.0.1:{httpd.server_address[1]}"
 
 
@@ -176,18 +236,19 @@ def table_numbering(site: Path, book: dict) -> dict[str, tuple[str, int]]:
 
 def compose(browser, base: str, pages: list[str], title: str, subtitle: str, numbering: dict) -> str:
     """One print document from the built pages' articles."""
-    parts, styles = [], []
+    parts, styles, titles = [], [], {}
+    included = unique_slugs(pages)
     page = browser.new_page()
     for rel in pages:
         page.goto(f"{base}/{rel}", wait_until="load")
         label, before = numbering[rel]
-        got = page.evaluate(EXTRACT, {"prefix": slug(rel), "chapter": label, "tables": before})
+        got = page.evaluate(EXTRACT, {"prefix": included[rel], "chapter": label, "tables": before})
+        titles[rel] = re.sub(r"\s+[-\u2014|]\s+Governing Migration.*$", "", got["title"]) or rel
         if got["tables"] - before != count_tables(page.content()):
             raise SystemExit(f"{rel}: {got['tables'] - before} tables numbered, {count_tables(page.content())} in the page")
         styles += [s for s in got["styles"] if s not in styles]
         parts.append((rel, got["html"]))
     page.close()
-    included = {rel: slug(rel) for rel in pages}
 
     def link(match: re.Match) -> str:
         url = match.group(1)
@@ -200,7 +261,7 @@ def compose(browser, base: str, pages: list[str], title: str, subtitle: str, num
 
     body = []
     # Page numbers: a fixed-width placeholder, filled in by render() after a first printing.
-    contents = "".join(f'<li><a href="#doc-{included[rel]}"><span class="gm-print-entry">{html.escape(heading(h))}</span>'
+    contents = "".join(f'<li><a href="#doc-{included[rel]}"><span class="gm-print-entry">{html.escape(heading(h) or titles[rel])}</span>'
                        f'<span class="gm-print-leader"></span><span class="gm-print-page" data-gm-target="doc-{included[rel]}">'
                        f'{PLACEHOLDER}</span></a></li>' for rel, h in parts)
     body.append(f'<section class="gm-print-title"><h1 class="gm-print-book">Governing Migration</h1>'
@@ -212,15 +273,19 @@ def compose(browser, base: str, pages: list[str], title: str, subtitle: str, num
         body.append(f'<section class="gm-print-doc" id="doc-{included[rel]}"><div class="bd-content">'
                     f'<article class="bd-article">{article}</article></div></section>')
     links = "".join(f'<link rel="stylesheet" href="{html.escape(s)}">' for s in styles)
+    # The PDF's title (what a viewer's tab shows): the book's name and the part's own title.
+    full = "Governing Migration" + ("" if title == "The whole book" else f" · {title}")
     return (f'<!DOCTYPE html><html lang="en" data-theme="light"><head><meta charset="utf-8">'
-            f'<title>{html.escape(title)}</title><base href="{base}/">{links}</head>'
+            f'<title>{html.escape(full)}</title><base href="{base}/">{links}</head>'
             f'<body class="gm-print">{"".join(body)}</body></html>')
 
 
 def heading(article: str) -> str:
+    """The first h1's words, without its "#" permalink (a "#" in the title itself stays)."""
     found = re.search(r"<h1[^>]*>(.*?)</h1>", article, re.S)
-    text = re.sub(r"<[^>]+>", "", found.group(1)) if found else ""
-    return html.unescape(" ".join(text.replace("#", "").split()))
+    inner = re.sub(r'<a\b[^>]*class="[^"]*\bheaderlink\b[^"]*"[^>]*>.*?</a>', "", found.group(1), flags=re.S) if found else ""
+    text = re.sub(r"<[^>]+>", "", inner)
+    return html.unescape(" ".join(text.split()))
 
 
 def targets(pdf: bytes) -> dict[str, tuple[int, float]]:
@@ -257,7 +322,12 @@ def render(browser, base: str, document: str, out: Path, running: str) -> None:
 
     def printed(doc: str) -> bytes:
         page = browser.new_page()
-        page.set_content(doc, wait_until="load")
+        # Served from the site's own address, not set_content (about:blank): web fonts, such
+        # as the icon font of admonitions, load only from the page's own origin (CORS), and
+        # without it every icon printed as an empty box (issue 25 M4).
+        address = f"{base}/__govmig_print__.html"
+        page.route(address, lambda route: route.fulfill(status=200, content_type="text/html; charset=utf-8", body=doc))
+        page.goto(address, wait_until="load")
         page.emulate_media(media="print")
         page.evaluate("document.fonts.ready")
         pdf = page.pdf(**options)
@@ -289,6 +359,17 @@ def render(browser, base: str, document: str, out: Path, running: str) -> None:
           f"{printing} printings in {time.monotonic() - started:.1f} s")
 
 
+def chapter_title(site: Path, files: list[str]) -> str:
+    """A chapter's title: the heading of its first page."""
+    first = site / f"{files[0]}.html"
+    return heading(first.read_text("utf-8")) if first.is_file() else ""
+
+
+def part_title(number: int, name: str, suffix: str = "") -> str:
+    """"Chapter 1: The IOM in history" (plus a suffix), not just "Chapter 1" (issue 25 L11)."""
+    return f"Chapter {number}" + (f": {name}" if name else "") + suffix
+
+
 def student(browser, site: Path, out: Path) -> None:
     book = toc(ROOT / "_toc.yml")
     numbering = table_numbering(site, book)
@@ -297,7 +378,8 @@ def student(browser, site: Path, out: Path) -> None:
         for number, key, files in book["chapters"]:   # key words first; the glossary and bibliography its links lead to
             pages = ([p for p in ("keywords.html",) if (site / p).is_file()] + [f"{f}.html" for f in files]
                      + [p for p in ("glossary.html", "bibliography.html") if (site / p).is_file()])
-            render(browser, base, compose(browser, base, pages, f"Chapter {number}", "Student edition", numbering),
+            title = part_title(number, chapter_title(site, files))
+            render(browser, base, compose(browser, base, pages, title, "Student edition", numbering),
                    out / "student" / f"{number}-{key}.pdf", f"Governing Migration · Chapter {number}")
         everything = [f"{book['root']}.html"] + [f"{f}.html" for files in book["parts"].values() for f in files]
         render(browser, base, compose(browser, base, everything, "The whole book", "Student edition", numbering),
@@ -315,7 +397,8 @@ def instructor(browser, site: Path, out: Path) -> None:
             kit = [f"instructor/{key}-seminar-plan.html", f"instructor/{key}-exercise-notes.html",
                    f"chapters/{key}/{key}-exercises.html"]
             kit = [p for p in kit if (site / p).is_file()]
-            render(browser, base, compose(browser, base, kit, f"Chapter {number}: seminar kit", "Instructor edition", numbering),
+            title = part_title(number, chapter_title(site, files), " (seminar kit)")
+            render(browser, base, compose(browser, base, kit, title, "Instructor edition", numbering),
                    out / "instructor" / f"{number}-{key}-seminar-kit.pdf", f"Governing Migration · Seminar kit {number}")
         everything = [f"{book['root']}.html"] + [f"{f}.html" for files in book["parts"].values() for f in files]
         render(browser, base, compose(browser, base, everything, "The whole book", "Instructor edition", numbering),
@@ -334,7 +417,7 @@ def main() -> None:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        browser = _Guarded(pw.chromium.launch(executable_path=CHROMIUM, args=ARGS))
         if args.edition in ("student", "both"):
             if not (args.site / "index.html").is_file():
                 sys.exit(f"{args.site} is not built: bash scripts/build.sh")

@@ -34,8 +34,8 @@ exercises:
     title: "Order"
     prompt: "Order them."
     items: [{id: x, text: "X"}, {id: y, text: "Y"}]
-    answer: [x, y]
-    explanation: "X first."
+    answer: [y, x]
+    explanation: "Y first."
   - id: tb-essay
     kind: text
     title: "Essay"
@@ -48,8 +48,8 @@ exercises:
 """
 OTHER = SPEC.replace("chapter: tb", "chapter: tc").replace("id: tb-", "id: tc-").replace("retired: [tb-old]\n", "")
 
-RIGHT = {"tb-pick": "a", "tb-count": "89", "tb-order": {"x": "1", "y": "2"}, "tb-essay": "We call on states."}
-WRONG = {"tb-pick": "b", "tb-count": "90", "tb-order": {"x": "2", "y": "1"}, "tb-essay": "Short."}
+RIGHT = {"tb-pick": "a", "tb-count": "89", "tb-order": {"x": "2", "y": "1"}, "tb-essay": "We call on states."}
+WRONG = {"tb-pick": "b", "tb-count": "90", "tb-order": {"x": "1", "y": "2"}, "tb-essay": "Short."}
 STATUS_RIGHT = {"tb-pick": "correct", "tb-count": "correct", "tb-order": "correct", "tb-essay": "submitted"}
 STATUS_WRONG = {"tb-pick": "wrong", "tb-count": "wrong", "tb-order": "partial", "tb-essay": "draft"}
 

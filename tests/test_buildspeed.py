@@ -229,3 +229,52 @@ def test_a_mini_book_is_the_same_built_either_way(tmp_path):
     assert any(f.name == "searchindex.js" for f in files) and any(f.name == "nb3.html" for f in files)
     differ = [str(f) for f in files if not filecmp.cmp(one / f, three / f, shallow=False)]
     assert differ == []
+
+
+# --- L11 of the third hostile review (issue 33): a signal to the build alone ---------------
+
+SIGNALLED = r"""
+import os, subprocess, sys, time
+from concurrent.futures import ProcessPoolExecutor
+from govmig import buildspeed
+
+def work(_):
+    kernel = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(300)"])  # stands in for a kernel
+    time.sleep(300)
+
+if __name__ == "__main__":
+    pool = ProcessPoolExecutor(max_workers=2)
+    futures = [pool.submit(work, n) for n in range(2)]
+    if sys.argv[1] == "fixed":
+        buildspeed.stop_children_on_signals()
+    time.sleep(3)
+    print(" ".join(map(str, buildspeed.descendants(os.getpid()))), flush=True)
+    time.sleep(300)
+"""
+
+
+@pytest.mark.parametrize("signum", ["SIGTERM", "SIGINT"])
+def test_a_signal_to_the_build_alone_stops_its_notebooks(tmp_path, signum):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    script = tmp_path / "build.py"
+    script.write_text(SIGNALLED, "utf-8")
+    main = subprocess.Popen([sys.executable, str(script), "fixed"], stdout=subprocess.PIPE, text=True,
+                            start_new_session=True)
+    children = [int(p) for p in main.stdout.readline().split()]
+    assert len(children) >= 4, children   # two workers, two "kernels"
+    try:
+        main.send_signal(getattr(signal, signum))
+        main.wait(timeout=30)
+        deadline = time.monotonic() + 10
+        alive = children
+        while alive and time.monotonic() < deadline:
+            alive = [p for p in children if os.path.exists(f"/proc/{p}") and
+                     "Z" not in open(f"/proc/{p}/stat").read().split(")")[-1].split()[0]]
+            time.sleep(0.2)
+        assert alive == [], f"left running after {signum}: {alive}"
+    finally:
+        os.killpg(main.pid, signal.SIGKILL)

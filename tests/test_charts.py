@@ -48,11 +48,14 @@ def test_markup_in_chart_data_cannot_end_the_script_element(monkeypatch, mode):
         monkeypatch.delenv("GOVMIG_RENDER", raising=False)
     chart = alt.Chart(pd.DataFrame({"id": [HOSTILE], "n": [1]})).mark_bar().encode(
         x="n:Q", y="id:N", tooltip=["id:N"]).properties(description="One bar.")
-    html = charts.render(chart.to_dict())["text/html"]
+    bundle = charts.render(chart.to_dict())
+    html = bundle["text/html"] if mode == "static" else bundle["image/svg+xml"]
     assert "<img" not in html and "</script><img" not in html and "<!--" not in html
     assert "&lt;img" in html                                   # drawn as text in the SVG
     if mode == "static":                                       # and kept escaped in the spec
         assert "\\u003c/script\\u003e\\u003cimg" in html
+    else:                                                      # Jupyter: the SVG is an image
+        assert bundle["text/html"].count("<img") == 1 and "onerror" not in bundle["text/html"]
 
 
 def _interactive_chart():
@@ -65,11 +68,18 @@ def _interactive_chart():
 @pytest.mark.parametrize("mode", ["live", "static"])
 def test_every_chart_is_drawn_as_svg_with_no_external_script(monkeypatch, mode):
     monkeypatch.setenv("GOVMIG_RENDER", mode)
-    html = charts.render(_chart(description="Two points.").to_dict())["text/html"]
-    assert html.count("<svg") == 2                     # phone and laptop widths
-    assert 'role="img" aria-label="Chart"' in html and "Two points." in html
-    assert "<script" not in html and "http" not in html.replace("http://www.w3.org/", "")
-    assert "cdn" not in html.lower()
+    bundle = charts.render(_chart(description="Two points.").to_dict())
+    html = bundle["text/html"]
+    if mode == "static":
+        assert html.count("<svg") == 2                 # phone and laptop widths
+        drawing = html
+    else:
+        assert "<svg" not in html and html.count('<img src="data:image/svg+xml;base64,') == 1
+        drawing = bundle["image/svg+xml"]
+    assert 'role="img" aria-label="Chart"' in drawing and "Two points." in html
+    for text in (html, drawing):
+        assert "<script" not in text and "http" not in text.replace("http://www.w3.org/", "")
+        assert "cdn" not in text.lower()
 
 
 def test_interactive_charts_carry_their_spec_in_the_book_only(monkeypatch):
@@ -80,13 +90,45 @@ def test_interactive_charts_carry_their_spec_in_the_book_only(monkeypatch):
     assert 'data-gm-chart="' in html and '<script type="application/json"' in html and html.count("<svg") == 2
     monkeypatch.setenv("GOVMIG_RENDER", "live")
     bundle = charts.render(_interactive_chart().to_dict())
-    assert "<script" not in bundle["text/html"] and "<svg" in bundle["text/html"]
+    assert "<script" not in bundle["text/html"] and "data:image/svg+xml;base64," in bundle["text/html"]
+
+
+def test_jupyter_gets_a_drawing_and_the_widget_only_when_asked(monkeypatch):
+    """Issue 25 M1/M2: no widget view in a stored output (it reads "model not found" after a
+    reopen); a drawing JupyterLab shows in an untrusted notebook (its sanitiser strips inline
+    SVG from HTML but keeps an image's data: address); the widget from charts.live()."""
+    monkeypatch.setenv("GOVMIG_RENDER", "live")
+    bundle = charts.render(_interactive_chart().to_dict())
+    assert set(bundle) == {"text/html", "image/svg+xml", "text/plain"}
+    assert "<svg" not in bundle["text/html"] and bundle["image/svg+xml"].startswith("<svg")
+    assert "Three points, one chosen." in bundle["text/html"] and bundle["text/plain"] == "Three points, one chosen."
+    assert "govmig.charts.live()" in bundle["text/html"]
+    widget = charts.live()
+    assert isinstance(widget, alt.JupyterChart) and alt.JupyterChart._is_offline
+    assert isinstance(charts.live(_chart(description="x")), alt.JupyterChart)
+
+
+def test_screen_only_instructions_stay_out_of_the_description_and_print(monkeypatch):
+    """Issue 25 L7: "hover", "slider" lines go in usermeta, shown as their own screen-only line."""
+    note = "Hover over a point to see its value."
+    chart = _interactive_chart().properties(usermeta={"govmig": {"screen": note}})
+    monkeypatch.setenv("GOVMIG_RENDER", "static")
+    html = charts.render(chart.to_dict())["text/html"]
+    assert f'<p class="gm-chart-screen screen-only">{note}</p>' in html
+    description = html.split('class="gm-chart-description"', 1)[1]
+    assert note not in description and note not in charts.description(chart.to_dict())
+    import re
+    assert all(note not in label for label in re.findall(r'aria-label="([^"]*)"', html))
+    css = (charts.__file__.rsplit("/", 1)[0] + "/static/govmig.css")
+    assert re.search(r"@media print\s*\{[^@]*\.screen-only\s*\{\s*display:\s*none", open(css).read())
+    monkeypatch.setenv("GOVMIG_RENDER", "live")
+    assert note in charts.render(chart.to_dict())["text/html"]
 
 
 def test_the_live_interactive_chart_is_an_offline_widget(monkeypatch):
     monkeypatch.setenv("GOVMIG_RENDER", "live")
-    bundle = charts.render(_interactive_chart().to_dict())
-    assert "application/vnd.jupyter.widget-view+json" in bundle
+    charts.render(_interactive_chart().to_dict())
+    charts.live()
     assert alt.JupyterChart._is_offline
     esm = alt.JupyterChart(charts._Spec(_interactive_chart().to_dict()))._esm
     assert "esm.sh" not in esm and "cdn.jsdelivr" not in esm and len(esm) > 100_000   # the bundled Vega

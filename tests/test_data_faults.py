@@ -191,3 +191,119 @@ def test_repeated_loads_are_fast():
     for _ in range(10):
         load("rcp_memberships", package)
     assert (time.perf_counter() - start) / 10 < 0.05, "validation is cached by path, size and modification time"
+
+
+# --- third hostile-input round (issue 33: M3, L3, L4, L5) -------------------------------
+
+def _edit_package(data, change):
+    doc = json.loads((data / "datapackage.json").read_text("utf-8"))
+    change(doc)
+    (data / "datapackage.json").write_text(json.dumps(doc), "utf-8")
+    return data / "datapackage.json"
+
+
+def _field(doc, table, field):
+    res = next(r for r in doc["resources"] if r["name"] == table)
+    return next(f for f in res["schema"]["fields"] if f["name"] == field)
+
+
+def test_a_date_format_is_refused_not_misread(data):
+    """M3: with "%d/%m/%Y", 05/12/2018 validated as 5 December and loaded as 12 May."""
+    package = _edit_package(data, lambda d: _field(d, "gcm_vote", "date").update(format="%d/%m/%Y"))
+    text = (data / "gcm_vote.csv").read_text("utf-8").replace("2018-12-19", "19/12/2018")
+    (data / "gcm_vote.csv").write_text(text, "utf-8")
+    with pytest.raises(DataPackageError, match="'date': a 'format' on a date field is not supported"):
+        load("gcm_vote", package)
+
+
+def test_an_integer_beyond_64_bits_names_file_row_and_column(data):
+    lines = (data / "iom_member_counts.csv").read_text("utf-8").splitlines(keepends=True)
+    lines[1] = lines[1].replace("1951,22,", "1951,99999999999999999999,", 1)
+    (data / "iom_member_counts.csv").write_text("".join(lines), "utf-8")
+    with pytest.raises((DataValidationError)) as err:
+        load("iom_member_counts", data / "datapackage.json")
+    assert "row 2" in str(err.value) and "n_full_members" in str(err.value) and "iom_member_counts.csv" in str(err.value)
+
+
+def test_a_number_too_large_is_refused_not_infinity(data):
+    text = (data / "iom_finance.csv").read_text("utf-8").replace(",19446549,exact", ",1e400,exact", 1)
+    (data / "iom_finance.csv").write_text(text, "utf-8")
+    with pytest.raises(DataValidationError, match="value_usd.*infinity"):
+        load("iom_finance", data / "datapackage.json")
+
+
+def test_a_header_only_table_keeps_its_date_type(data):
+    path = data / "gcm_vote.csv"
+    path.write_text(path.read_text("utf-8").splitlines()[0] + "\n", "utf-8")
+    from govmig.data import _read
+
+    frame = _read(resource("gcm_vote", data / "datapackage.json"), path)
+    assert str(frame["date"].dtype).startswith("datetime64")
+
+
+@pytest.mark.parametrize("fk, needle", [
+    ({"fields": "iso3"}, "needs 'fields' and a 'reference'"),
+    ({"reference": {"resource": "un_member_states", "fields": "iso3"}}, "needs 'fields'"),
+    ("iso3", "needs 'fields'"),
+    ({"fields": "nope", "reference": {"resource": "un_member_states", "fields": "iso3"}}, "does not have: nope"),
+    ({"fields": "iso3", "reference": {"resource": "un_member_states", "fields": "nope"}}, "does not have: nope"),
+    ({"fields": ["iso3", "vote"], "reference": {"resource": "un_member_states", "fields": "iso3"}}, "2 field(s)"),
+])
+def test_malformed_foreign_keys_name_the_descriptor(data, fk, needle):
+    def change(doc):
+        next(r for r in doc["resources"] if r["name"] == "gcm_vote")["schema"]["foreignKeys"] = [fk]
+    package = _edit_package(data, change)
+    with pytest.raises(DataPackageError) as err:
+        load("gcm_vote", package)
+    assert "datapackage.json" in str(err.value) and needle in str(err.value)
+
+
+@pytest.mark.parametrize("change", [
+    lambda d: _field(d, "gcm_vote", "vote").update(type="nonsense"),
+    lambda d: _field(d, "gcm_vote", "vote").update(constraints=["required"]),
+    lambda d: _field(d, "gcm_vote", "rcid").update(constraints={"minimum": float("nan")}),
+])
+def test_schema_faults_frictionless_meets_name_the_table(data, change):
+    package = _edit_package(data, change)
+    with pytest.raises((DataPackageError, DataValidationError)) as err:
+        load("gcm_vote", package)
+    assert "gcm_vote" in str(err.value)
+
+
+def test_a_descriptor_with_a_bom_reads(data):
+    path = data / "datapackage.json"
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    assert len(load("gcm_vote", path)) > 100
+
+
+def test_a_descriptor_that_is_a_fifo_or_too_deep_fails_at_once(tmp_path):
+    fifo = tmp_path / "datapackage.json"
+    os.mkfifo(fifo)
+    with pytest.raises(DataPackageError, match="not a regular file"):
+        load("gcm_vote", fifo)
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 100_000 + "]" * 100_000, "utf-8")
+    with pytest.raises(DataPackageError, match="nested too deeply"):
+        load("gcm_vote", deep)
+
+
+def test_a_csv_linked_to_a_file_outside_the_data_folder_is_not_read(data, tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOKEN=do-not-print\n", "utf-8")
+    (data / "gcm_vote.csv").unlink()
+    (data / "gcm_vote.csv").symlink_to(secret)
+    with pytest.raises(FileNotFoundError) as err:
+        load("gcm_vote", data / "datapackage.json")
+    assert "outside" in str(err.value) and "do-not-print" not in str(err.value)
+
+
+def test_an_edit_that_keeps_size_and_mtime_is_seen(data):
+    """L5: cp -p, rsync -t and unzip keep the modification time."""
+    path = data / "gcm_vote.csv"
+    assert (load("gcm_vote", data / "datapackage.json")["vote"] == "yes").sum() > 0
+    st = path.stat()
+    text = path.read_text("utf-8").replace(",yes,", ",bad,", 1)  # same length; not an allowed vote
+    path.write_text(text, "utf-8")
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+    with pytest.raises(DataValidationError, match="bad"):
+        load("gcm_vote", data / "datapackage.json")

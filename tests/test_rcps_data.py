@@ -150,8 +150,15 @@ def test_glued_numbers_match_the_data(rcps, members):
     }
     for name, value in expected.items():
         assert g.get(name) == str(value), (name, g.get(name), value)
-    used = set(re.findall(r"\{glue:text\}`([^`]+)`", _markdown(NOTEBOOK)))
+    # Notebook prose writes each glued number as literal text followed by a marker naming
+    # the stored value (CONTRACT, "In notebooks"): 146<!-- glue:n_memberships -->.
+    text = _markdown(NOTEBOOK)
+    markers = re.findall(r"(\S+?)<!-- glue:([a-z0-9_]+) -->", text)
+    used = {name for _, name in markers}
     assert used and used <= set(g), sorted(used - set(g))
+    for shown, name in markers:
+        assert shown == g[name], (name, shown, g[name])
+    assert "{glue:" not in text
 
 
 def test_prose_does_not_hard_code_the_glued_counts():

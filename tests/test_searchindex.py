@@ -87,3 +87,24 @@ def test_only_unchanged_pages_still_in_the_book_get_their_entries_back(tmp_path)
                           outdir=str(tmp_path), env=SimpleNamespace(all_docs={"glossary": 1, "page": 1}))
     assert searchindex.restore_index_entries(app) == []
     assert indexer._index_entries == {"page": [], "glossary": [("soft law", "term-soft-law", "main")]}
+
+
+@pytest.mark.parametrize("places, kept", [
+    ('[[0, null, false], [1, "index-0", false]]', {"intro": [("pact", "index-0", "")]}),   # the review's repro
+    ('[[0, 7, false]]', {}), ('[[0, ["a"], true]]', {}), ('[[-1, "a", true]]', {}), ('[[true, "a", true]]', {}),
+    ('[[0, "a"]]', {}), ('"x"', {}), ('[[0, "a", "yes"]]', {}),
+])
+def test_a_damaged_previous_index_never_breaks_the_build(tmp_path, places, kept):
+    index = tmp_path / "searchindex.js"
+    index.write_text('Search.setIndex({"docnames": ["glossary", "intro"], "indexentries": {"pact": ' + places + '}})',
+                     "utf-8")
+    assert searchindex._previous_entries(index) == kept
+
+
+@pytest.mark.parametrize("text", ['Search.setIndex({"docnames": ["a"], "indexentries": []})',
+                                  'Search.setIndex({"docnames": {"a": 1}, "indexentries": {}})',
+                                  "Search.setIndex(" + "[" * 100_000 + "]" * 100_000 + ")"])
+def test_an_index_of_the_wrong_shape_gives_nothing_back(tmp_path, text):
+    index = tmp_path / "searchindex.js"
+    index.write_text(text, "utf-8")
+    assert searchindex._previous_entries(index) == {}

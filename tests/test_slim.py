@@ -111,6 +111,32 @@ def test_the_icon_font_keeps_exactly_the_glyphs_the_sheet_draws(tmp_path):
     assert font.stat().st_mode & 0o777 == 0o644, "readable by a web server, as Sphinx copied it"
 
 
+def test_admonition_icons_drawn_through_the_themes_variables_keep_their_glyphs(tmp_path):
+    """Issue 25 M4: the theme's admonitions draw var(--pst-icon-admonition-note), set to
+    var(--pst-icon-info-circle), set to the glyph itself (U+F05A) or an escape."""
+    static = tmp_path / "html" / "_static"
+    fonts = static / slim.FONTS
+    fonts.mkdir(parents=True)
+    (static / "styles").mkdir()
+    shutil.copy(THEME_STATIC / "vendor" / "fontawesome" / "webfonts" / "fa-solid-900.woff2", fonts)
+    (static / "styles" / "pydata-sphinx-theme.css").write_text(
+        ':root{--pst-icon-info-circle:"\uf05a";--pst-icon-exclamation-triangle:"\\f071";'
+        '--pst-icon-admonition-note:var(--pst-icon-info-circle)}'
+        '.admonition>.admonition-title:after{content:var(--pst-icon-admonition-note)}', "utf-8")
+    slim.trim_fonts(tmp_path / "html")
+    assert {0xF05A, 0xF071} <= _cmap(fonts / "fa-solid-900.woff2")
+
+
+def test_without_javascript_the_light_theme_applies():
+    """Issue 25 L1: a page still "auto" (no script ran) gets the light theme's colours."""
+    css = (THEME_STATIC / "styles" / "pydata-sphinx-theme.css").read_text("utf-8")
+    added = slim.nojs_theme(css)
+    assert added.count(slim.NOJS) == 3
+    for variable in ("--pst-color-background:#fff", "--pst-color-link:var(--pst-color-primary)",
+                     "--pst-color-text-base:#222832", "color-scheme:light"):
+        assert variable in added
+
+
 def test_the_built_site_is_trimmed(site):
     theme = site / "_static" / "styles" / "pydata-sphinx-theme.css"
     original = THEME_STATIC / "styles" / "pydata-sphinx-theme.css"
@@ -118,6 +144,7 @@ def test_the_built_site_is_trimmed(site):
     assert theme.stat().st_size < original.stat().st_size / 3
     solid = site / "_static" / slim.FONTS / "fa-solid-900.woff2"
     assert solid.stat().st_size < 10_000
+    assert slim.NOJS in theme.read_text("utf-8")          # issue 25 L1
 
 
 def test_every_icon_a_page_shows_keeps_its_rule_and_glyph(site):

@@ -235,8 +235,6 @@ def test_a_match_exercise_in_another_order_loads(items, options, answer):
 
 
 _LAYOUT_ISSUES = {
-    "gcm": "Chapter 4 as a textbook chapter: the Compact's soft law argued, not audited",
-    "imrf": "Chapter 5 as a textbook chapter: two Forums, the voices in them, and a research task where the record stops",
     "iom": "Chapter 1 as a textbook chapter: the IOM through the people it moves, plainly, current to December 2026",
 }
 
@@ -266,3 +264,52 @@ def test_only_exercises_still_at_fault_are_pending():
 
     at_fault = {ex["id"] for p in spec_files() for ex in load_file(p)["exercises"] if layout_gives_answer_away(ex)}
     assert at_fault == set(LAYOUT_PENDING)
+
+
+# --- L6 of the third hostile review (issue 33) ----------------------------------------------
+
+def test_a_deeply_nested_flow_sequence_is_a_spec_error_not_a_crash(tmp_path):
+    import subprocess
+    import sys
+
+    path = tmp_path / "deep.yaml"
+    path.write_text("chapter: t\nexercises: " + "[" * 100_000 + "]" * 100_000 + "\n", "utf-8")
+    code = ("import sys; from govmig.exercises.spec import load_file, SpecError\n"
+            "try: load_file(sys.argv[1])\nexcept SpecError as e: print('SpecError', e)")
+    out = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0 and "SpecError" in out.stdout and "nested more than" in out.stdout, out.returncode
+
+
+def test_deep_block_nesting_is_a_spec_error(tmp_path):
+    path = tmp_path / "deep.yaml"
+    path.write_text("chapter: t\nexercises:\n" + "".join(" " * n + "-\n" for n in range(3000)), "utf-8")
+    with pytest.raises(SpecError, match="deep.yaml"):
+        load_file(path)
+
+
+def test_int_and_string_keys_in_an_answer_are_a_spec_error():
+    ex = _match(["i", "j"], ["x", "y"], {"i": "y", 1: "x"})
+    with pytest.raises(SpecError, match="t-match"):
+        validate(_doc(exercises=[ex]), "t.yaml")
+
+
+@pytest.mark.parametrize("text, needle", [("1" * 400, "not a finite number"), ("1" * 5000, "t.yaml")])
+def test_huge_answers_are_spec_errors(tmp_path, text, needle):
+    path = tmp_path / "t.yaml"
+    path.write_text("chapter: t\nexercises:\n  - {id: t-n, kind: number, title: N, prompt: P., explanation: E., "
+                    f"decimals: 0, answer: {text}}}\n", "utf-8")
+    with pytest.raises(SpecError, match=needle):
+        load_file(path)
+
+
+def test_an_answer_beyond_exact_integers_is_refused():
+    with pytest.raises(SpecError, match="exactly"):
+        validate(_doc(exercises=[_ex(kind="number", answer=9007199254740993, decimals=0, options=DELETE)]), "t.yaml")
+    validate(_doc(exercises=[_ex(kind="number", answer=9007199254740991, decimals=0, options=DELETE)]), "t.yaml")
+
+
+@pytest.mark.parametrize("title, needle", [("\u200b\u200b", "only spaces"), ("A\x00B", "control character"),
+                                           ("\ufeff", "only spaces")])
+def test_invisible_or_control_texts_are_refused(title, needle):
+    with pytest.raises(SpecError, match=needle):
+        validate(_doc(exercises=[_ex(title=title)]), "t.yaml")

@@ -137,7 +137,7 @@ class ExportButton:
 
         from . import store
 
-        name = w.Text(description="Your name:", placeholder="as your lecturer knows you",
+        name = w.Text(description="Your name:", placeholder=f"as your lecturer knows you (at most {store.LIMITS['name']} characters)",
                       style={"description_width": "initial"})
         button = w.Button(description="Export my answers", tooltip="Save your answers to a file to hand in")
         status = w.HTML('<div role="status" aria-live="polite"></div>')
@@ -145,6 +145,9 @@ class ExportButton:
         def save(_):
             if not name.value.strip():
                 status.value = '<div role="status" aria-live="polite">Type your name first, then export.</div>'
+                return
+            if store.name_problem(name.value):
+                status.value = f'<div role="status" aria-live="polite">{escape(store.name_problem(name.value))}</div>'
                 return
             path = store.export(self.chapter, name=name.value, book=self.book)
             n = len(json.loads(path.read_text("utf-8"))["answers"])

@@ -38,11 +38,33 @@ def spec_files(folder: str | Path | None = None) -> list[Path]:
     return sorted(Path(folder or spec_dir()).glob("*.yaml"))
 
 
+# What decides a verdict (ROUND-NOTES, "Versions and ids"): an exercise's kind, its items'
+# and options' ids, its key and the rules that judge an answer. Titles, prompts, hints,
+# explanations, sources, levels and sections may change without orphaning a student's export.
+DECISIVE = ("id", "kind", "answer", "decimals", "agreement", "min_words", "max_words")
+
+
+def verdict_form(ex: dict) -> dict:
+    """The part of an exercise that decides whether an answer is right."""
+    form = {key: ex[key] for key in DECISIVE if key in ex}
+    for part in ("items", "options"):
+        if part in ex:
+            form[part] = sorted(entry["id"] for entry in ex[part])   # the order shown decides nothing
+    return form
+
+
 def book_version(folder: str | Path | None = None) -> str:
-    """A content hash of exercises/specs/*.yaml (file names and bytes), 16 hex digits."""
+    """A hash of what decides the verdicts of exercises/specs/*.yaml (16 hex digits): each
+    file's chapter, its exercises' verdict forms and its retired ids. A new hint, level or
+    wording keeps the version; a changed key, item or rule changes it."""
+    import json
+
     h = hashlib.sha256()
     for path in spec_files(folder):
-        h.update(path.name.encode("utf-8") + b"\0" + path.read_bytes() + b"\0")
+        doc = load_file(path)
+        form = {"chapter": doc["chapter"], "exercises": [verdict_form(ex) for ex in doc["exercises"]],
+                "retired": sorted(doc.get("retired", []))}
+        h.update(path.name.encode("utf-8") + b"\0" + json.dumps(form, sort_keys=True).encode("utf-8") + b"\0")
     return h.hexdigest()[:16]
 
 

@@ -13,7 +13,6 @@ import hashlib
 import json
 import math
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
@@ -26,14 +25,37 @@ MESSAGES: dict[str, str] = json.loads(
 # Spaces (and U+FEFF, a BOM) and "_" anywhere are ignored; any script's decimal digits
 # (Arabic-Indic, Devanagari, full-width, ...) count as the digits 0-9.
 _NUM_SPACE = "\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+_NUM_SPACE_CHARS = "\t\n\v\f\r \u00a0\u1680" + "".join(map(chr, range(0x2000, 0x200B))) + "\u2028\u2029\u202f\u205f\u3000\ufeff"
 _IGNORED = re.compile(f"[{_NUM_SPACE}_]")
-_EDGES = re.compile(f"^[{_NUM_SPACE}]+|[{_NUM_SPACE}]+$")
 _THOUSANDS = re.compile(r"^[+-]?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?$(?!\n)")
 _DECIMAL_COMMA = re.compile(r"^[+-]?[0-9]+,[0-9]+$(?!\n)")
 _NUMBER = re.compile(r"^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)$(?!\n)")
-MAX_NUMBER_CHARS = 100  # longer is not a number anyone types (and cannot be exact)
 MAX_EXACT = 2**53  # |value x 10^decimals| above this is not an exact integer in JavaScript
 _SURROGATE = re.compile("[\ud800-\udfff]")
+
+# One length limit per answer kind, shared by the page (govmig-exercises.js and the
+# maxlength of its fields), the widget, the collector, seminar.check() and
+# export-schema.json (tests/test_limits.py holds them to it). Choice, order and match
+# answers are limited by their own options and items (ids of at most LIMITS["id"]).
+LIMITS: dict[str, int] = json.loads(
+    resources.files("govmig.exercises").joinpath("limits.json").read_text("utf-8")
+)
+MAX_NUMBER_CHARS = LIMITS["number"]  # longer is not a number anyone types (and cannot be exact)
+MAX_TEXT_CHARS = LIMITS["text"]
+
+# The decimal digits of every script, as the code point of each script's zero (its
+# digits 0-9 follow it). One table, from one Unicode version (14.0, Python 3.11's), in
+# both languages: the browser's own table is newer and would read digits Python cannot.
+UNICODE_DIGITS_VERSION = "14.0.0"
+DIGIT_ZEROS = (
+    0x30, 0x660, 0x6F0, 0x7C0, 0x966, 0x9E6, 0xA66, 0xAE6, 0xB66, 0xBE6, 0xC66, 0xCE6, 0xD66, 0xDE6, 0xE50,
+    0xED0, 0xF20, 0x1040, 0x1090, 0x17E0, 0x1810, 0x1946, 0x19D0, 0x1A80, 0x1A90, 0x1B50, 0x1BB0, 0x1C40,
+    0x1C50, 0xA620, 0xA8D0, 0xA900, 0xA9D0, 0xA9F0, 0xAA50, 0xABF0, 0xFF10, 0x104A0, 0x10D30, 0x11066,
+    0x110F0, 0x11136, 0x111D0, 0x112F0, 0x11450, 0x114D0, 0x11650, 0x116C0, 0x11730, 0x118E0, 0x11950,
+    0x11C50, 0x11D50, 0x11DA0, 0x16A60, 0x16AC0, 0x16B50, 0x1D7CE, 0x1D7D8, 0x1D7E2, 0x1D7EC, 0x1D7F6,
+    0x1E140, 0x1E2F0, 0x1E950, 0x1FBF0,
+)
+_TO_ASCII = {zero + n: str(n) for zero in DIGIT_ZEROS for n in range(10)}
 
 
 @dataclass
@@ -93,20 +115,59 @@ def unseal(sealed: str, salt: str, canonical: str) -> str:
 
 
 def ascii_digits(text: str) -> str:
-    """Every decimal digit of any script (Unicode category Nd) as its ASCII digit."""
-    return "".join(str(unicodedata.decimal(c)) if c.isdecimal() else c for c in text)
+    """Every decimal digit of any script (DIGIT_ZEROS) as its ASCII digit."""
+    return text.translate(_TO_ASCII)
 
 
 def trim(text: str) -> str:
-    """Strip the number rules' spaces at both ends (the same set in JavaScript)."""
-    return _EDGES.sub("", text)
+    """Strip the number rules' spaces at both ends (the same set in JavaScript), in time
+    linear in the length (a regular expression for the right end was quadratic)."""
+    return text.strip(_NUM_SPACE_CHARS)
+
+
+def code_points_over(text: str, limit: int) -> bool:
+    """Whether `text` has more than `limit` characters (code points, as in JavaScript's
+    Array.from; a lone surrogate is one)."""
+    return len(text) > limit
+
+
+def js_number_text(value: int | float) -> str:
+    """A JSON number as JavaScript's String(value) writes it (ECMAScript Number::toString),
+    so that both checkers read the same text: 1e-05 is "0.00001", 1e21 is "1e+21"."""
+    try:
+        value = float(value)
+    except OverflowError:
+        return "Infinity" if value > 0 else "-Infinity"
+    if math.isnan(value):
+        return "NaN"
+    if math.isinf(value):
+        return "Infinity" if value > 0 else "-Infinity"
+    if value == 0:
+        return "0"
+    sign = "-" if value < 0 else ""
+    mantissa, _, exponent = repr(abs(value)).partition("e")
+    whole, _, frac = mantissa.partition(".")
+    digits = whole + frac
+    point = len(whole) + int(exponent or 0)  # the decimal point sits after `point` digits
+    stripped = digits.lstrip("0")
+    point -= len(digits) - len(stripped)
+    digits = stripped.rstrip("0") or "0"
+    k, n = len(digits), point
+    if k <= n <= 21:
+        return sign + digits + "0" * (n - k)
+    if 0 < n <= 21:
+        return sign + digits[:n] + "." + digits[n:]
+    if -6 < n <= 0:
+        return sign + "0." + "0" * (-n) + digits
+    e = n - 1
+    return sign + (digits if k == 1 else digits[0] + "." + digits[1:]) + "e" + ("+" if e >= 0 else "-") + str(abs(e))
 
 
 def parse_number(raw: str) -> float | None:
     """Read '1,300', '2.5' or '2,5'; None if the text is not a number."""
-    text = _IGNORED.sub("", raw)
-    if len(text) > MAX_NUMBER_CHARS:
+    if len(raw) > MAX_NUMBER_CHARS:
         return None
+    text = _IGNORED.sub("", raw)
     text = ascii_digits(text)
     if _THOUSANDS.match(text):
         text = text.replace(",", "")
@@ -189,6 +250,8 @@ def check_text(public: dict[str, Any], response: Any) -> Feedback:
     """A written task: say whether the draft has the right length; once it has, reveal
     the model answer and the rubric. Drafts are never marked right or wrong."""
     text = response if isinstance(response, str) else ""
+    if code_points_over(text, MAX_TEXT_CHARS):
+        return Feedback("invalid", _fmt("text_too_long", max=f"{MAX_TEXT_CHARS:,}"))
     words = count_words(text)
     if words == 0:
         return Feedback("empty", _fmt("empty_text"))
@@ -233,9 +296,10 @@ def canonical_response(public: dict[str, Any], response: Any) -> Feedback | str:
     if kind == "number":
         if isinstance(response, bool) or not isinstance(response, (str, int, float)):
             return Feedback("empty", _fmt("empty_number"))
-        if isinstance(response, int) and abs(response) >= 10**MAX_NUMBER_CHARS:
-            return Feedback("invalid", _fmt("invalid_number", value=f"a number of more than {MAX_NUMBER_CHARS} digits"))
-        raw = trim(response if isinstance(response, str) else json.dumps(response))
+        text = response if isinstance(response, str) else js_number_text(response)
+        if code_points_over(text, MAX_NUMBER_CHARS):  # before anything else: every step after is linear
+            return Feedback("invalid", _fmt("number_too_long", max=MAX_NUMBER_CHARS))
+        raw = trim(text)
         if raw == "":
             return Feedback("empty", _fmt("empty_number"))
         value = parse_number(raw)
@@ -261,6 +325,31 @@ def canonical_response(public: dict[str, Any], response: Any) -> Feedback | str:
         if dup:
             return Feedback("invalid", _fmt("duplicate_positions", positions=", ".join(dup)))
     return ";".join(f"{i}={values[i]}" for i in items)
+
+
+_FORM_FIELDS = {"choice": ("salt", "key", "options"), "number": ("salt", "key", "decimals"),
+                "order": ("salt", "key", "items", "options"), "match": ("salt", "key", "items", "options"),
+                "text": ("salt", "min_words", "explanation", "model_answer", "rubric")}
+
+
+def form_problem(public: Any) -> str | None:
+    """What is wrong with a public form itself (a damaged checks file), or None: so that a
+    damaged check is reported as such, not as a student's unreadable answer."""
+    if not isinstance(public, dict):
+        return f"a check must be an object, not {type(public).__name__}"
+    kind = public.get("kind")
+    if kind not in _FORM_FIELDS:
+        return f"unknown kind {str(kind)[:40]!r}"
+    missing = [f for f in ("id", *_FORM_FIELDS[kind]) if f not in public]
+    if missing:
+        return "missing " + ", ".join(missing)
+    if kind == "number" and (type(public["decimals"]) is not int or not 0 <= public["decimals"] <= 6):
+        return "decimals must be a whole number from 0 to 6"
+    for name in ("items", "options"):
+        if name in _FORM_FIELDS[kind] and not (isinstance(public[name], list) and all(
+                isinstance(e, dict) and isinstance(e.get("id"), str) for e in public[name])):
+            return f"{name} must be a list of objects with an id"
+    return None
 
 
 def check(public: dict[str, Any], response: Any, tried: list[str] | None = None) -> Feedback:
@@ -308,7 +397,8 @@ def _check(public: dict[str, Any], response: Any, tried: list[str] | None) -> Fe
     ]
     total = len(public["items"])
     names = ", ".join(f"\u201c{item['label']}\u201d" for item in wrong)
-    message = _fmt("partial", right=total - len(wrong), total=total, items=names)
+    right = total - len(wrong)
+    message = _fmt("partial", right=right, verb="is" if right == 1 else "are", total=total, items=names)
     agreement = agreement_message(public, canonical) if public.get("agreement") else None
     return Feedback(
         "partial", _join(prefix, message, agreement, hint), repeated=repeated,

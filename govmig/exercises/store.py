@@ -13,6 +13,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from .check import LIMITS
+
 VERSION = 1
 
 
@@ -25,7 +27,7 @@ def read() -> dict[str, Any]:
     """All saved answers; an unreadable file counts as empty (never raises)."""
     try:
         doc = json.loads(path().read_text("utf-8"))
-    except (OSError, ValueError):
+    except Exception:  # noqa: BLE001 - unreadable, not JSON, nested too deeply (RecursionError), ...
         return {}
     answers = doc.get("answers") if isinstance(doc, dict) else None
     return answers if isinstance(answers, dict) else {}
@@ -70,6 +72,14 @@ def _book() -> str | None:
         return None
 
 
+def name_problem(name: str) -> str | None:
+    """Why a name cannot go into an export (the collector's limit), or None."""
+    if len(name.strip()) > LIMITS["name"]:
+        return (f"Your name is longer than {LIMITS['name']} characters, the most an export can carry: "
+                "shorten it, then export again.")
+    return None
+
+
 def export_doc(chapter: str, answers: dict[str, Any] | None = None, *, name: str = "",
                book: str | None = None) -> dict[str, Any]:
     """One chapter's saved answers, in the file format instructors collect
@@ -93,6 +103,9 @@ def export_doc(chapter: str, answers: dict[str, Any] | None = None, *, name: str
 
 def export(chapter: str, folder: str | Path = ".", *, name: str = "", book: str | None = None) -> Path:
     """Write governing-migration-<chapter>-answers-<timestamp>.json and return its path."""
+    problem = name_problem(name)
+    if problem:
+        raise ValueError(problem)
     doc = export_doc(chapter, name=name, book=book)
     stamp = doc["exported"].replace(":", "").replace("-", "").replace("+0000", "Z")
     target = Path(folder) / f"governing-migration-{chapter}-answers-{stamp}.json"

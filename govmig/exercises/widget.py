@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import ipywidgets as w
 
 from . import store
-from .check import MESSAGES, Feedback
+from .check import LIMITS, MESSAGES, Feedback
 from .static import paragraphs
 
 if TYPE_CHECKING:
@@ -37,6 +37,19 @@ def feedback_html(fb: Feedback | None, note: str = "") -> str:
     return f'<div role="status" aria-live="polite" class="gm-feedback">{body}</div>'
 
 
+def readable(kind: str, response: Any) -> bool:
+    """Whether a saved response has the shape of this kind's answers (the same rule as
+    readable() in govmig-exercises.js)."""
+    if response is None:
+        return True
+    if kind in ("choice", "text"):
+        return isinstance(response, str)
+    if kind == "number":
+        return isinstance(response, (str, int, float)) and not isinstance(response, bool)
+    return isinstance(response, dict) and all(
+        v is None or (isinstance(v, (str, int, float)) and not isinstance(v, bool)) for v in response.values())
+
+
 class ExerciseWidget(w.VBox):
     """One exercise as a widget: prompt, inputs, Check/Clear buttons, feedback."""
 
@@ -54,7 +67,8 @@ class ExerciseWidget(w.VBox):
             rows.append(radio)
         elif pub["kind"] == "text":
             low, high = pub["min_words"], pub.get("max_words")
-            area = w.Textarea(placeholder=f"Your draft ({low} to {high} words)" if high else f"Your draft (at least {low} words)",
+            words = f"{low} to {high} words" if high else f"at least {low} words"
+            area = w.Textarea(placeholder=f"Your draft ({words}; at most {LIMITS['text']:,} characters)",
                               layout=w.Layout(width="100%", height="12em"))
             self.inputs["value"] = area
             rows.append(area)
@@ -86,7 +100,10 @@ class ExerciseWidget(w.VBox):
         return {item: dd.value for item, dd in self.inputs.items()}
 
     def set_response(self, response: Any) -> None:
+        """Show `response` in the inputs; anything not of this kind's shape shows as no answer."""
         kind = self.exercise.public["kind"]
+        if not readable(kind, response):
+            response = None
         if kind == "choice":
             ids = [o["id"] for o in self.exercise.public["options"]]
             self.inputs["value"].value = response if response in ids else None
@@ -96,7 +113,8 @@ class ExerciseWidget(w.VBox):
             allowed = {o["id"] for o in self.exercise.public["options"]}
             for item, dd in self.inputs.items():
                 value = (response or {}).get(item, "")
-                dd.value = value if value in allowed else ""
+                value = str(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else value
+                dd.value = value if isinstance(value, str) and value in allowed else ""
 
     def check(self) -> Feedback:
         fb = self.exercise.check(self.response(), self.tried)
@@ -110,10 +128,22 @@ class ExerciseWidget(w.VBox):
         self.feedback.value = feedback_html(None)
 
     def _restore(self) -> None:
-        saved = store.get(self.exercise.id)
-        if not saved:
-            return
-        self.set_response(saved.get("response"))
-        tried = saved.get("tried")
-        self.tried = [t for t in tried if isinstance(t, str)] if isinstance(tried, list) else []
-        self.feedback.value = feedback_html(None, MESSAGES["restored"])
+        """Show the saved answer and say whether it was right; a saved answer that cannot
+        be read (a damaged or foreign answers.json) is set aside, and the exercise still shows."""
+        try:
+            saved = store.get(self.exercise.id)
+            if not saved:
+                return
+            if not readable(self.exercise.public["kind"], saved.get("response")):
+                self.feedback.value = feedback_html(None, MESSAGES["restore_damaged"])
+                return
+            self.set_response(saved.get("response"))
+            tried = saved.get("tried")
+            self.tried = [t for t in tried if isinstance(t, str)] if isinstance(tried, list) else []
+            fb = self.exercise.check(self.response(), [])  # as the checker reads it now, not "repeated"
+            fb.message = f"{MESSAGES['restored']} {fb.message}"
+            self.feedback.value = feedback_html(fb)
+        except Exception:  # noqa: BLE001 - a damaged file must never stop the exercise showing
+            self.set_response(None)
+            self.tried = []
+            self.feedback.value = feedback_html(None, MESSAGES["restore_damaged"])

@@ -71,23 +71,54 @@
   // Number rules, spelt out in ASCII as in check.py: spaces (and U+FEFF, a BOM) and "_"
   // anywhere are ignored; any script's decimal digits count as the digits 0-9.
   var NUM_SPACE = "\\t\\n\\v\\f\\r \\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff";
-  var IGNORED = new RegExp("[" + NUM_SPACE + "_]", "g"), EDGES = new RegExp("^[" + NUM_SPACE + "]+|[" + NUM_SPACE + "]+$", "g");
-  var ND = /\p{Nd}/u, MAX_NUMBER_CHARS = 100, MAX_EXACT = 9007199254740992;
+  var IGNORED = new RegExp("[" + NUM_SPACE + "_]", "g"), SPACE_AT = new RegExp("[" + NUM_SPACE + "]");
+  var MAX_EXACT = 9007199254740992;
+  // One length limit per answer kind: govmig/exercises/limits.json (tests/test_limits.py).
+  var LIMITS = { number: 100, text: 5000, name: 100, id: 100 };
+  var MAX_NUMBER_CHARS = LIMITS.number, MAX_TEXT_CHARS = LIMITS.text;
+  // The decimal digits of every script, as each script's zero: one table from one Unicode
+  // version (14.0.0), the same as check.py's DIGIT_ZEROS (the browser's \p{Nd} is newer).
+  var UNICODE_DIGITS_VERSION = "14.0.0";
+  var DIGIT_ZEROS = [
+    0x30, 0x660, 0x6F0, 0x7C0, 0x966, 0x9E6, 0xA66, 0xAE6, 0xB66, 0xBE6, 0xC66, 0xCE6, 0xD66, 0xDE6, 0xE50,
+    0xED0, 0xF20, 0x1040, 0x1090, 0x17E0, 0x1810, 0x1946, 0x19D0, 0x1A80, 0x1A90, 0x1B50, 0x1BB0, 0x1C40,
+    0x1C50, 0xA620, 0xA8D0, 0xA900, 0xA9D0, 0xA9F0, 0xAA50, 0xABF0, 0xFF10, 0x104A0, 0x10D30, 0x11066,
+    0x110F0, 0x11136, 0x111D0, 0x112F0, 0x11450, 0x114D0, 0x11650, 0x116C0, 0x11730, 0x118E0, 0x11950,
+    0x11C50, 0x11D50, 0x11DA0, 0x16A60, 0x16AC0, 0x16B50, 0x1D7CE, 0x1D7D8, 0x1D7E2, 0x1D7EC, 0x1D7F6,
+    0x1E140, 0x1E2F0, 0x1E950, 0x1FBF0];
+  var TO_ASCII = Object.create(null);
+  DIGIT_ZEROS.forEach(function (zero) { for (var n = 0; n < 10; n++) TO_ASCII[zero + n] = String(n); });
   function codePoints(text) { return Array.from(text); }
-  function asciiDigits(text) {
-    // Unicode encodes each script's digits 0-9 as one run of code points, runs side by side.
-    return codePoints(text).map(function (ch) {
-      if (!ND.test(ch)) return ch;
-      var cp = ch.codePointAt(0), base = cp;
-      while (ND.test(String.fromCodePoint(base - 1))) base--;
-      return String((cp - base) % 10);
-    }).join("");
+  // Whether text has more than `limit` code points (a lone surrogate is one), without
+  // reading further than needed.
+  function codePointsOver(text, limit) {
+    if (text.length <= limit) return false;
+    var n = 0;
+    for (var i = 0; i < text.length; i++) {
+      var c = text.charCodeAt(i);
+      if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
+        var d = text.charCodeAt(i + 1);
+        if (d >= 0xdc00 && d <= 0xdfff) i++;
+      }
+      if (++n > limit) return true;
+    }
+    return false;
   }
-  function trim(text) { return text.replace(EDGES, ""); }
+  function asciiDigits(text) {
+    return codePoints(text).map(function (ch) { var d = TO_ASCII[ch.codePointAt(0)]; return d === undefined ? ch : d; }).join("");
+  }
+  // In time linear in the length (a regular expression for the right end was quadratic).
+  function trim(text) {
+    var start = 0, end = text.length;
+    while (start < end && SPACE_AT.test(text.charAt(start))) start++;
+    while (end > start && SPACE_AT.test(text.charAt(end - 1))) end--;
+    return text.slice(start, end);
+  }
+  function thousands(n) { return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ","); }
   function shown(raw) { var cps = codePoints(raw); return cps.length <= 40 ? raw : cps.slice(0, 40).join("") + "\u2026"; }
   function parseNumber(raw) {
+    if (codePointsOver(raw, MAX_NUMBER_CHARS)) return null;
     var text = raw.replace(IGNORED, "");
-    if (text.length > 2 * MAX_NUMBER_CHARS || codePoints(text).length > MAX_NUMBER_CHARS) return null;
     text = asciiDigits(text);
     if (/^[+-]?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?$/.test(text)) text = text.replace(/,/g, "");
     else if (/^[+-]?[0-9]+,[0-9]+$/.test(text)) text = text.replace(",", ".");
@@ -115,7 +146,9 @@
     }
     if (pub.kind === "number") {
       if (typeof response !== "string" && typeof response !== "number") return { status: "empty", message: fmt("empty_number", {}) };
-      var raw = trim(String(response));
+      var text = String(response);
+      if (codePointsOver(text, MAX_NUMBER_CHARS)) return { status: "invalid", message: fmt("number_too_long", { max: MAX_NUMBER_CHARS }) };
+      var raw = trim(text);
       if (raw === "") return { status: "empty", message: fmt("empty_number", {}) };
       var value = parseNumber(raw), canonical = value === null ? null : canonicalNumber(value, pub.decimals);
       if (canonical === null) return { status: "invalid", message: fmt("invalid_number", { value: shown(raw) }) };
@@ -164,9 +197,11 @@
   var WORD = /[^\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+/g;
   function countWords(text) { return (text.match(WORD) || []).length; }
   function checkText(pub, response) {
-    var words = countWords(typeof response === "string" ? response : "");
+    var text = typeof response === "string" ? response : "";
     var none = { explanation: null, repeated: false, model_answer: null, rubric: null };
     function fb(status, message) { return Object.assign({ status: status, message: message }, none); }
+    if (codePointsOver(text, MAX_TEXT_CHARS)) return fb("invalid", fmt("text_too_long", { max: thousands(MAX_TEXT_CHARS) }));
+    var words = countWords(text);
     if (words === 0) return fb("empty", fmt("empty_text", {}));
     if (words < pub.min_words) return fb("draft", join(fmt("text_short", { words: words, min: pub.min_words }), pub.hint ? fmt("hint", { hint: pub.hint }) : null));
     if (pub.max_words && words > pub.max_words) return fb("draft", fmt("text_long", { words: words, max: pub.max_words }));
@@ -202,13 +237,15 @@
     canonical.split(";").forEach(function (p) { var k = p.indexOf("="); pairs[p.slice(0, k)] = p.slice(k + 1); });
     var wrong = pub.items.filter(function (it) { return digest(pub.salt, it.id, pairs[it.id]) !== it.key; });
     var names = wrong.map(function (it) { return "\u201c" + it.label + "\u201d"; }).join(", ");
-    var message = fmt("partial", { right: pub.items.length - wrong.length, total: pub.items.length, items: names });
+    var right = pub.items.length - wrong.length;
+    var message = fmt("partial", { right: right, verb: right === 1 ? "is" : "are", total: pub.items.length, items: names });
     return { status: "partial", message: join(prefix, message, pub.agreement ? agreementMessage(pub, canonical) : null, hint),
       repeated: repeated, explanation: null,
       wrongIds: wrong.map(function (it) { return it.id; }) };
   }
 
   var api = { sha256hex: function (t) { return hex(sha256(utf8(t))); }, check: check, parseNumber: parseNumber,
+    trim: trim, LIMITS: LIMITS, DIGIT_ZEROS: DIGIT_ZEROS, UNICODE_DIGITS_VERSION: UNICODE_DIGITS_VERSION,
     setMessages: function (m) { MESSAGES = m; } };
   if (typeof module === "object" && module.exports) { module.exports = api; return; }
   root.GovmigExercises = api;
@@ -227,23 +264,30 @@
   function plainAnswers(doc) {
     var a = doc && typeof doc === "object" ? doc.answers : null;
     if (!a || typeof a !== "object" || Array.isArray(a)) return {};
-    var out = {};
+    var out = Object.create(null);
     Object.keys(a).forEach(function (k) { if (a[k] && typeof a[k] === "object" && !Array.isArray(a[k])) out[k] = a[k]; });
     return out;
   }
+  // Two tabs of the book share one store: every read takes what the other tabs have saved
+  // since (the newest `updated` of each exercise wins), and every write re-reads the store
+  // and changes only the exercise just checked, so one tab never writes back another's
+  // answers as they were when it opened.
+  function newer(a, b) { return String(a.updated || "") >= String(b.updated || ""); }
   function readStore() {
-    if (memory) return memory;
     var s = storage(), doc = null;
     try { doc = s ? JSON.parse(s.getItem(STORE) || "{}") : null; } catch (e) { doc = null; }
-    memory = plainAnswers(doc);
+    var stored = plainAnswers(doc);
+    if (!memory) memory = Object.create(null);
+    Object.keys(stored).forEach(function (k) { if (!own(memory, k) || newer(stored[k], memory[k])) memory[k] = stored[k]; });
     return memory;
   }
   function warnNotKept() {
     kept = false;
     document.querySelectorAll(".gm-storage-warning").forEach(function (p) { p.hidden = false; p.textContent = NOT_KEPT; });
   }
-  function writeStore(answers) {
-    memory = answers;
+  function saveAnswer(id, entry) {
+    var answers = readStore();
+    answers[id] = entry;
     var s = storage();
     try {
       if (!s) throw new Error("no storage");
@@ -264,6 +308,15 @@
     if (pub.kind === "number") return form.querySelector("input[name=value]").value;
     if (pub.kind === "text") return form.querySelector("textarea[name=value]").value;
     var r = {}; form.querySelectorAll("select").forEach(function (s) { r[s.name] = s.value; }); return r;
+  }
+  // Whether a saved response has the shape of this kind's answers (a damaged or foreign
+  // store may hold anything); the same rule as widget.py's readable().
+  function readable(pub, response) {
+    if (response === null || response === undefined) return true;
+    if (pub.kind === "choice" || pub.kind === "text") return typeof response === "string";
+    if (pub.kind === "number") return typeof response === "string" || typeof response === "number";
+    if (typeof response !== "object" || Array.isArray(response)) return false;
+    return Object.keys(response).every(function (k) { var v = response[k]; return v === null || typeof v === "string" || typeof v === "number"; });
   }
   function setResponse(form, pub, response) {
     if (pub.kind === "choice") form.querySelectorAll("input[type=radio]").forEach(function (i) { i.checked = i.value === response; });
@@ -295,24 +348,27 @@
   }
   function bind(form) {
     var pub = JSON.parse(form.getAttribute("data-gm-exercise")), tried = [];
-    var saved = readStore()[pub.id];
-    if (saved) {
+    var saved = own(readStore(), pub.id);
+    if (saved && !readable(pub, saved.response)) show(form, null, MESSAGES.restore_damaged);
+    else if (saved) {
       setResponse(form, pub, saved.response);
       if (Array.isArray(saved.tried)) tried = saved.tried.filter(function (t) { return typeof t === "string"; });
-      show(form, null, MESSAGES.restored);
+      // Say whether the restored answer was right, as the checker would now (not "repeated").
+      var again = check(pub, responseOf(form, pub), []);
+      again.message = MESSAGES.restored + " " + again.message;
+      show(form, again);
     }
     form.addEventListener("submit", function (ev) {
       ev.preventDefault();
       var response = responseOf(form, pub), fb = check(pub, response, tried);
       show(form, fb);
       if (fb.status !== "empty" && fb.status !== "invalid") {
-        var answers = readStore();
-        answers[pub.id] = { chapter: pub.chapter, response: response, status: fb.status, attempts: tried.length,
-          tried: tried, updated: new Date().toISOString() };
-        writeStore(answers);
+        saveAnswer(pub.id, { chapter: pub.chapter, response: response, status: fb.status, attempts: tried.length,
+          tried: tried, updated: new Date().toISOString() });
       }
     });
     form.querySelector(".gm-clear").addEventListener("click", function () { setResponse(form, pub, null); show(form, null, ""); });
+    form.querySelectorAll(".gm-actions button").forEach(function (b) { b.disabled = false; });  // disabled without JavaScript
     form.setAttribute("data-gm-ready", "true");
   }
   // Export: the same file format as govmig.exercises.store.export (collected by govmig.collect).
@@ -337,6 +393,10 @@
     button.addEventListener("click", function () {
       var name = nameInput ? nameInput.value.trim() : "";
       if (nameInput && !name) { status.textContent = "Type your name, then press Export my answers."; nameInput.focus(); return; }
+      if (codePointsOver(name, LIMITS.name)) {
+        status.textContent = "Your name is longer than " + LIMITS.name + " characters, the most an export can carry: shorten it, then press Export my answers.";
+        nameInput.focus(); return;
+      }
       var chapter = button.getAttribute("data-gm-chapter"), doc = exportDoc(chapter, name, box.getAttribute("data-gm-book"));
       var n = Object.keys(doc.answers).length;
       if (!n) { status.textContent = "You have not checked any answer on this page yet, so there is nothing to export."; return; }
@@ -348,6 +408,7 @@
       status.textContent = "Downloaded " + n + " answer(s) as " + link.download + ": hand in that file." +
         (kept ? "" : " Your answers are not saved in this browser.");
     });
+    button.disabled = false;  // disabled without JavaScript
     box.setAttribute("data-gm-ready", "true");
   }
   function init() {
