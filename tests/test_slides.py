@@ -147,6 +147,7 @@ def test_slides_carry_the_books_text(built_fixture):
     assert "• soft law" in slides["Key terms"] and "• peer review" in slides["Key terms"]
     assert "2. In which year did the forum meet most often? (Exercise 2)" in slides["Review questions"]
     assert "Source: invented for the tests." in slides["Fig. 9.1: Meetings of the demo forum"]
+    assert "buttons" not in slides["Fig. 9.1: Meetings of the demo forum"]     # the screen-only line
     # a summary item's bold opening words title its slide; the links after them are left out
     assert slides["Counting"] == "The forum met eleven times in four years, most often in 2022."
     # the recall exercise of the same section is not the in-class one

@@ -105,7 +105,7 @@ def text(node: Tag | NavigableString | None) -> str:
         return " ".join(str(node).split())
     node = _copy(node)
     for junk in node.select("a.headerlink, span.section-number, a.footnote-reference, summary, "
-                            "script, style, .gm-chart, .cell_input, button"):
+                            "script, style, .gm-chart, .cell_input, button, .screen-only, .gm-chart-screen"):
         junk.decompose()
     return " ".join(node.get_text(" ").split()).replace(" ,", ",").replace(" .", ".").replace("( ", "(") \
         .replace(" )", ")").replace(" ;", ";").replace(" :", ":").replace(" ’", "’").replace(" ?", "?")
