@@ -370,3 +370,21 @@ def test_two_sections_of_one_name_get_two_titles():
                           ("The Network: second page, a sentence long enough.", ["b"])])
     t = [s.shapes.title.text_frame.text for s in build_deck(ch, "student").prs.slides]
     assert t == ["A chapter", "The Network", "The Network (2)"]
+
+
+def test_a_summary_item_named_by_its_pages_title_brings_that_pages_chart(tmp_path):
+    """Bold opening words that are a page's title (or its first words) key a Summary item
+    to that page, so its chart and in-class exercise follow the item's slide."""
+    root = tmp_path / "book"
+    shutil.copytree(FIXTURE, root)
+    closing = root / "html" / "chapters" / "demo" / "demo-closing.html"
+    html = closing.read_text("utf-8").replace(
+        '<p><strong>Counting</strong> (<a class="reference internal" href="demo-data.html#demo-how-often">'
+        '<span class="std std-ref">How often it met</span></a>). ', "<p><strong>The forum in numbers.</strong> ")
+    assert "<strong>The forum in numbers.</strong>" in html
+    closing.write_text(html, "utf-8")
+    ch = fixture_book(root)[0]
+    assert ch.missing == []
+    t = titles(write_decks([ch], tmp_path / "decks")[0])
+    i = t.index("The forum in numbers")
+    assert t[i + 1:i + 3] == ["Fig. 9.1: Meetings of the demo forum", "In class: Exercise 2: the busiest year"]

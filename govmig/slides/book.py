@@ -284,9 +284,25 @@ def _summary_sections(ch: Chapter, block: Tag) -> list[str]:
             ids.append(sid)
     lead = block.find(["strong", "b"])
     if not ids and lead is not None and block.get_text().strip().startswith(lead.get_text().strip()):
-        name = text(lead).strip(" .:").lower()
-        ids = [s.id for s in ch.sections if s.title.lower() == name]
+        name = _plain(text(lead))
+        # the bold words name a section, or a page (whose first section stands for it), in
+        # full or by the opening words of its heading ("Whose agenda?": "Whose agenda do ...")
+        for exact in (True, False):
+            for s in ch.sections:
+                page_title = dict(ch.pages).get(s.page, "")
+                for heading in (s.title, page_title if s is _first_of(ch, s.page) else ""):
+                    h = _plain(heading)
+                    if h and (h == name if exact else len(name.split()) >= 2 and h.startswith(name + " ")):
+                        return [s.id]
     return ids
+
+
+def _plain(heading: str) -> str:
+    return " ".join(re.sub(r"[^\w\s]", " ", heading.lower()).split())
+
+
+def _first_of(ch: Chapter, page: str) -> Section | None:
+    return next((s for s in ch.sections if s.page == page), None)
 
 
 def _exercise_id(ch: Chapter, frag: str) -> str:

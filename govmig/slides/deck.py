@@ -347,8 +347,12 @@ def build_deck(ch: Chapter, edition: str) -> Deck:
     if ch.objectives:
         d.text_slides("In this chapter", bullets(ch.objectives))
 
-    keyed = bool(ch.summary) and all(ids for _, ids in ch.summary)   # else nothing of it is lost
-    if not keyed:                        # no summary keyed to sections yet: each page's headings
+    leads = ch.summary_leads or [("", t) for t, _ in ch.summary]
+    # The Summary drives the body when its items say what they are about (a section they
+    # link to, or their own bold opening words): one slide (two if long) per item, in its
+    # order, each followed by the charts and the in-class exercise of its sections.
+    structured = bool(ch.summary) and all(ids or leads[i][0] for i, (_, ids) in enumerate(ch.summary))
+    if not structured:                   # no usable Summary yet: each page's headings, then the Summary
         for page, page_title in ch.pages:
             heads = [s.title for s in ch.sections if s.page == page]
             if heads:
@@ -356,24 +360,30 @@ def build_deck(ch: Chapter, edition: str) -> Deck:
         if ch.summary:
             d.text_slides("Summary", [Para(t) for t, _ in ch.summary])
     used: set[str] = set()
-    shown: set[int] = set()
-    leads = ch.summary_leads or [("", t) for t, _ in ch.summary]
-    for sec in ch.sections:
-        # each block once, under the first section it speaks for; its bold opening words
-        # (or the section's name) are the slide's title, and a block that opens with the
-        # section's name ("Soft law: ...") loses it, since the title says it
-        said = [(i, leads[i][0], _without_name(leads[i][1] if leads[i][0] else t, sec.title))
-                for i, (t, ids) in enumerate(ch.summary) if keyed and sec.id in ids and i not in shown]
-        if said:
-            shown |= {i for i, _, _ in said}
-            title = said[0][1] if said[0][1] and len(said) == 1 else sec.title
-            d.text_slides(title, [Para(t) for _, _, t in said])
-        for chart in (c for c in ch.charts if c.section == sec.id):
+    done: set[str] = set()
+
+    def section_extras(sid: str) -> None:
+        if sid in done:
+            return
+        done.add(sid)
+        for chart in (c for c in ch.charts if c.section == sid):
             d.chart_slide(chart)
-        ex = _in_class(ch, sec.id, used)
+        ex = _in_class(ch, sid, used)
         if ex is not None:
             used.add(ex.id)
             d.text_slides(f"In class: {ex.title}", exercise_paras(ex), answer_notes(ex))
+
+    if structured:
+        titles = {s.id: s.title for s in ch.sections}
+        for i, (t, ids) in enumerate(ch.summary):
+            lead, rest = leads[i]
+            title = lead or titles[ids[0]]
+            # a block that opens with its section's name ("Soft law: ...") loses it: the title says it
+            d.text_slides(title, [Para(rest if lead else _without_name(t, title))])
+            for sid in ids:
+                section_extras(sid)
+    for sec in ch.sections:              # sections no Summary item speaks for
+        section_extras(sec.id)
     for chart in (c for c in ch.charts if not any(c.section == s.id for s in ch.sections)):
         d.chart_slide(chart)
 
