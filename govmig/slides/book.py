@@ -420,7 +420,8 @@ def _missing(ch: Chapter) -> None:
     if not ch.summary:
         ch.missing.append("summary")
     elif not all(ids for _, ids in ch.summary):
-        ch.missing.append("summary keyed to sections")
+        loose = sum(1 for _, ids in ch.summary if not ids)
+        ch.missing.append(f"summary keyed to sections ({loose} of {len(ch.summary)} items name no section or page)")
     if not ch.key_terms:
         ch.missing.append("key terms")
     if not ch.review:
