@@ -41,12 +41,24 @@ def coded():
     return statements.merge(coding, left_on="id", right_on="statement_id")
 
 
+GLUE_MARKER = re.compile(r"(\S+)<!-- glue:([^ >]+) -->")
+
+
 @pytest.mark.parametrize("path", [CORPUS, INSTRUMENTS], ids=lambda p: p.name)
 def test_every_glue_reference_is_defined(path):
-    used = set(re.findall(r"\{glue:text\}`([^`]+)`", _markdown(path)))
+    """Notebook prose writes each number as text followed by <!-- glue:name --> (the
+    contract's notebook rule: jupyterlab-myst renders no {glue} role); the text before each
+    marker must be the glued value, and no {glue:text} role is left."""
+    text = _markdown(path)
+    assert "{glue:text}" not in text, f"{path.name} still uses a glue role"
+    used = GLUE_MARKER.findall(text)
     assert used, f"{path.name} glues nothing"
-    missing = used - set(_glued(path))
+    glued = _glued(path)
+    missing = {name for _, name in used} - set(glued)
     assert not missing, f"{path.name}: undefined glue {sorted(missing)}"
+    wrong = [(name, shown, glued[name]) for shown, name in used
+             if shown.lstrip("(*") != glued[name].strip("'\"")]
+    assert not wrong, f"{path.name}: text before a glue marker differs from its value: {wrong}"
 
 
 def test_instrument_counts_match_the_data(instruments):
@@ -98,7 +110,8 @@ def test_instrument_prose_claims_hold(instruments):
     assert first["european"] == 2005
     text = _markdown(INSTRUMENTS)
     for stale in ["North American instruments come first", "Six instruments have no date",
-                  "does not choose between them", "Five of the six undated", "All {glue:text}`n_undated` undated"]:
+                  "does not choose between them", "Five of the six undated", "All {glue:text}`n_undated` undated",
+                  "All 4<!-- glue:n_undated --> undated"]:
         assert stale not in text, stale
 
 
