@@ -18,7 +18,6 @@ from pathlib import Path
 
 from pptx import Presentation
 from pptx.dml.color import RGBColor
-from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
@@ -180,10 +179,11 @@ class Deck:
         if cover:
             self._background(s, BLUE)
         else:
-            bar = s.shapes.add_shape(MSO_SHAPE.RECTANGLE, MARGIN, TITLE_TOP + TITLE_H + Inches(0.02), Inches(1.6), Inches(0.08))
-            bar.fill.solid(); bar.fill.fore_color.rgb = RGBColor.from_string(BLUE); bar.line.fill.background()
+            # filled empty text boxes, not autoshapes: an autoshape's theme style draws a
+            # shadow in LibreOffice whatever its own effects say
+            bar = s.shapes.add_textbox(MARGIN, TITLE_TOP + TITLE_H + Inches(0.02), Inches(1.6), Inches(0.08))
+            bar.fill.solid(); bar.fill.fore_color.rgb = RGBColor.from_string(BLUE)
             bar.name = "Decoration"
-            bar.shadow.inherit = False
             self._decorative(bar)
             self._footer(s)
         if notes and self.edition == "instructor":
@@ -238,11 +238,10 @@ class Deck:
             t = title if len(pages) == 1 else f"{title} ({i + 1} of {len(pages)})"
             s = self.slide(t, notes if i == 0 else None)
             if background:
-                panel = s.shapes.add_shape(MSO_SHAPE.RECTANGLE, MARGIN - Inches(0.1), top - Inches(0.1),
-                                           width + Inches(0.2), height + Inches(0.2))
+                panel = s.shapes.add_textbox(MARGIN - Inches(0.1), top - Inches(0.1),
+                                             width + Inches(0.2), height + Inches(0.2))
                 panel.fill.solid(); panel.fill.fore_color.rgb = RGBColor.from_string(background)
-                panel.line.fill.background(); panel.name = "Panel"
-                panel.shadow.inherit = False
+                panel.name = "Panel"
                 self._decorative(panel)
                 # the panel sits behind the text: move it just after the title
                 tree = s.shapes._spTree
