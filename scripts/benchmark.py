@@ -18,7 +18,13 @@ What it does, all on this machine, in a scratch folder (never the book's own _bu
    weighs, and what it is for.
 6. The print edition (issue 20): the instructor edition built too, then scripts/pdf.py;
    seconds and the size of each PDF.
+7. The lecture slides (issue 32): `python -m govmig.slides` on both built editions; seconds
+   (decks, then LibreOffice's PDFs) and the size of each deck.
 Writes benchmarks/latest.md and benchmarks/latest.json (issue 19's goals beside the figures).
+
+    .venv/bin/python scripts/benchmark.py --slides-only   (after bash scripts/build.sh --slides)
+measures step 7 alone on the editions already in _build/ and writes benchmarks/slides.md
+and benchmarks/slides.json.
 """
 
 from __future__ import annotations
@@ -107,6 +113,55 @@ def build_pdfs(work: Path, student_site: Path) -> dict:
                    "--instructor-site", str(out / "_build" / "html"), "--out", str(pdfs)], cwd=ROOT)
     files = {p.relative_to(pdfs).as_posix(): p.stat().st_size for p in sorted(pdfs.rglob("*.pdf"))}
     return {"seconds": round(seconds, 1), "files": files}
+
+
+def build_slides(student_site: Path, instructor_site: Path, out: Path) -> dict:
+    """The lecture slides (issue 32): the decks from both built editions, then their PDFs in
+    one LibreOffice call; seconds for each step and the size of every file."""
+    sys.path.insert(0, str(ROOT))
+    from govmig.slides import read_book, to_pdf, write_decks
+
+    shutil.rmtree(out, ignore_errors=True)
+    start = time.perf_counter()
+    chapters = read_book(ROOT, student_site, instructor_site)
+    decks = write_decks(chapters, out)
+    decks_s = time.perf_counter() - start
+    start = time.perf_counter()
+    pdfs = to_pdf(decks, out)
+    pdf_s = time.perf_counter() - start
+    files = {p.name: p.stat().st_size for p in sorted(decks + pdfs)}
+    return {"decks_s": round(decks_s, 1), "pdf_s": round(pdf_s, 1), "files": files,
+            "sections": {c.slug: len(c.sections) for c in chapters}, "missing": {c.slug: c.missing for c in chapters}}
+
+
+def slides_lines(slides: dict) -> list[str]:
+    total = sum(slides["files"].values())
+    lines = ["", "## Lecture slides (issue 32; `bash scripts/build.sh --slides`)", "",
+             f"`python -m govmig.slides`, both editions already built: {slides['decks_s']} s to write "
+             f"{sum(1 for f in slides['files'] if f.endswith('.pptx'))} decks, {slides['pdf_s']} s for LibreOffice "
+             f"Impress to convert them to PDF (one call); {total / 1e6:.1f} MB in all.", "",
+             "| file | KB |", "|---|---|"]
+    lines += [f"| `{name}` | {size / 1024:.0f} |" for name, size in slides["files"].items()]
+    missing = {k: v for k, v in slides["missing"].items() if v}
+    if missing:
+        lines += ["", "Parts of the chapter anatomy not yet in the built book (left out of the decks): " +
+                  "; ".join(f"{k}: {', '.join(v)}" for k, v in missing.items()) + "."]
+    return lines
+
+
+def slides_only() -> None:
+    work = Path(tempfile.mkdtemp(prefix="govmig-bench-slides-"))
+    slides = build_slides(ROOT / "_build" / "html", ROOT / "_build" / "instructor" / "html", work / "slides")
+    slides["date"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    slides["machine"] = (f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+                         f"load average {os.getloadavg()[0]:.1f} at the end")
+    (ROOT / "benchmarks" / "slides.json").write_text(json.dumps(slides, indent=2) + "\n")
+    lines = ["# Benchmark: the lecture slides", "", f"Measured {slides['date']} on {slides['machine']} by "
+             "`scripts/benchmark.py --slides-only`. Other work on the machine slows both steps: the load "
+             "average says how busy it was."] + slides_lines(slides) + [""]
+    (ROOT / "benchmarks" / "slides.md").write_text("\n".join(lines))
+    print("\n".join(lines))
+    shutil.rmtree(work, ignore_errors=True)
 
 
 def handler_for(roots: dict[str, Path], use_gzip: bool):
@@ -230,7 +285,12 @@ TEMPLATE_PAGES = {"landing": "intro.html", "narrative": "markdown.html",
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--keep", help="scratch folder to use and keep (default: a new temporary one)")
+    parser.add_argument("--slides-only", action="store_true",
+                        help="measure only the slide build, on the editions in _build/ (benchmarks/slides.md)")
     args = parser.parse_args()
+    if args.slides_only:
+        slides_only()
+        return
     work = Path(args.keep or tempfile.mkdtemp(prefix="govmig-bench-"))
     if work.exists() and args.keep:
         shutil.rmtree(work)
@@ -238,6 +298,7 @@ def main() -> None:
 
     template, book = build_both(work)
     pdf = build_pdfs(work, book["site"])
+    slides = build_slides(book["site"], work / "instructor" / "_build" / "html", work / "slides")
     roots = {"book": book["site"], "template": template["site"]}
     plain, plain_base = serve(roots, use_gzip=False)
     zipped, gzip_base = serve(roots, use_gzip=True)
@@ -271,6 +332,7 @@ def main() -> None:
         "lighthouse_pages": {"book": chosen, "template": TEMPLATE_PAGES},
         "lighthouse": scores,
         "pdf": pdf,
+        "slides": slides,
     }
     (ROOT / "benchmarks" / "latest.json").write_text(json.dumps(results, indent=2) + "\n")
 
@@ -318,6 +380,7 @@ def main() -> None:
               f"`scripts/pdf.py`, both editions already built: {pdf['seconds']} s for {len(pdf['files'])} PDFs.", "",
               "| PDF | KB |", "|---|---|"]
     lines += [f"| `{name}` | {size / 1024:.0f} |" for name, size in pdf["files"].items()]
+    lines += slides_lines(slides)
     lines += ["", "## Bytes per page (first visit, uncompressed: HTML, scripts, styles, fonts, images)", "",
               "| site | page | KB |", "|---|---|---|"]
     for name in ("book", "template"):

@@ -68,3 +68,17 @@ build_instructor() {   # same sources, instructor table of contents and tag, own
   # jupyter-book writes to <path-output>/_build/html; give it the documented name.
   ln -sfn _build/html "$ROOT/_build/instructor/html"
 }
+
+# Lecture slides (govmig.slides): one deck per chapter from the built editions, .pptx by
+# python-pptx, PDF by LibreOffice Impress headless (Debian's libreoffice-impress).
+slides_env() {
+  apt_need soffice libreoffice-impress
+  fonts_env                        # Liberation Sans: Arial's metrics, for text that fits its box
+  python_env requirements-slides.txt
+}
+
+slides() {   # extra arguments go to python -m govmig.slides
+  slides_env
+  say "writing the lecture decks (govmig.slides) to _build/slides"
+  "$PY" -m govmig.slides --root "$ROOT" "$@"
+}

@@ -5,6 +5,8 @@ source "$(dirname "$0")/lib.sh"
 python_env requirements-test.txt
 js_env
 apt_need chromium chromium
+apt_need soffice libreoffice-impress   # tests/test_slides.py opens every deck in Impress
+apt_need pdftotext poppler-utils       # ... and reads LibreOffice's rendering back
 fonts_env
 build_book
 build_instructor
