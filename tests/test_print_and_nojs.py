@@ -111,3 +111,16 @@ def test_a_chapter_pdf_is_titled_prints_its_icons_and_whole_cells(chapter_pdf):
     assert "ExtraLight" not in fonts, "a thin face (captions) is printed"
     text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
     assert "its manag..." not in text and "The statement presents migration, or its management" in text
+
+
+def test_without_javascript_no_header_button_pretends_to_work(server, browser):
+    """Issue 25: ☰, the contents toggle and the download menu need a script; without one
+    they are hidden, not left to do nothing when pressed."""
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.goto(f"{server}/{LONG_PAGE}")
+    shown = page.evaluate("""() => [...document.querySelectorAll(
+        'button.sidebar-toggle, .dropdown-download-buttons, #pst-back-to-top')]
+        .filter(el => getComputedStyle(el).display !== 'none').map(el => el.className || el.id)""")
+    context.close()
+    assert shown == [], shown
