@@ -117,7 +117,7 @@ def exercise_role(name: str, rawtext: str, text: str, lineno: int, inliner: Any,
         return [nodes.inline(rawtext, ex_id)], []
     doc, label = found
     uri = env.app.builder.get_relative_uri(env.docname, doc) + "#" + ex_id
-    ref = nodes.reference(rawtext, label, refuri=uri, classes=["gm-exercise-link"])
+    ref = nodes.reference(rawtext, label, refuri=uri, internal=True, classes=["gm-exercise-link"])
     ref["gm_exercise"] = ex_id
     return [ref], []
 
