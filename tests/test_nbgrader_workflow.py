@@ -296,15 +296,10 @@ def _click_every_link(page):
 
 
 @pytest.fixture(scope="module")
-def chromium():
-    from playwright.sync_api import sync_playwright
-
-    from conftest import CHROMIUM, CHROMIUM_ARGS
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+def chromium(browser):
+    """The suite's one headless Chromium (conftest): a second Playwright in the same
+    thread fails ("Sync API inside the asyncio loop") once another test has started one."""
+    return browser
 
 
 @pytest.mark.browser

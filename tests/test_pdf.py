@@ -150,7 +150,8 @@ def docs_of(path: Path) -> tuple[list[str], Path]:
     if site == INSTRUCTOR_SITE:   # a seminar kit
         kit = [f"instructor/{key}-seminar-plan", f"instructor/{key}-exercise-notes", f"chapters/{key}/{key}-exercises"]
         return [d for d in kit if (site / f"{d}.html").is_file()], site
-    return CHAPTERS[number - 1][2] + [d for d in ("glossary", "bibliography") if (site / f"{d}.html").is_file()], site
+    return ([d for d in ("keywords",) if (site / f"{d}.html").is_file()] + CHAPTERS[number - 1][2]
+            + [d for d in ("glossary", "bibliography") if (site / f"{d}.html").is_file()]), site
 
 
 def placed_text(page) -> list[tuple[str, float, float]]:
