@@ -95,14 +95,19 @@ def test_missing_purgecss_is_a_clear_error(tiny_site, tmp_path):
         slim.trim_css(tiny_site, tmp_path / "no-node-modules")
 
 
-def test_the_icon_font_keeps_exactly_the_glyphs_the_sheet_draws(tmp_path):
+def _font_site(tmp_path, css: str):
+    """A built site's static folder with the theme's solid icon font and a style sheet."""
     static = tmp_path / "html" / "_static"
     fonts = static / slim.FONTS
     fonts.mkdir(parents=True)
     (static / "styles").mkdir()
     shutil.copy(THEME_STATIC / "vendor" / "fontawesome" / "webfonts" / "fa-solid-900.woff2", fonts)
-    (static / "styles" / "pydata-sphinx-theme.css").write_text(
-        '.fa-sun:before{content:"\\f185"}.fa-moon:before{content:"\\f186"}', "utf-8")
+    (static / "styles" / "pydata-sphinx-theme.css").write_text(css, "utf-8")
+    return fonts
+
+
+def test_the_icon_font_keeps_exactly_the_glyphs_the_sheet_draws(tmp_path):
+    fonts = _font_site(tmp_path, '.fa-sun:before{content:"\\f185"}.fa-moon:before{content:"\\f186"}')
     before = (fonts / "fa-solid-900.woff2").stat().st_size
     slim.trim_fonts(tmp_path / "html")
     font = fonts / "fa-solid-900.woff2"
@@ -114,15 +119,10 @@ def test_the_icon_font_keeps_exactly_the_glyphs_the_sheet_draws(tmp_path):
 def test_admonition_icons_drawn_through_the_themes_variables_keep_their_glyphs(tmp_path):
     """Issue 25 M4: the theme's admonitions draw var(--pst-icon-admonition-note), set to
     var(--pst-icon-info-circle), set to the glyph itself (U+F05A) or an escape."""
-    static = tmp_path / "html" / "_static"
-    fonts = static / slim.FONTS
-    fonts.mkdir(parents=True)
-    (static / "styles").mkdir()
-    shutil.copy(THEME_STATIC / "vendor" / "fontawesome" / "webfonts" / "fa-solid-900.woff2", fonts)
-    (static / "styles" / "pydata-sphinx-theme.css").write_text(
+    fonts = _font_site(tmp_path,
         ':root{--pst-icon-info-circle:"\uf05a";--pst-icon-exclamation-triangle:"\\f071";'
         '--pst-icon-admonition-note:var(--pst-icon-info-circle)}'
-        '.admonition>.admonition-title:after{content:var(--pst-icon-admonition-note)}', "utf-8")
+        '.admonition>.admonition-title:after{content:var(--pst-icon-admonition-note)}')
     slim.trim_fonts(tmp_path / "html")
     assert {0xF05A, 0xF071} <= _cmap(fonts / "fa-solid-900.woff2")
 
